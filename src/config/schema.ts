@@ -1,0 +1,192 @@
+// The configuration schema: the one home of every key and default. Unknown keys are errors.
+import { z } from "zod";
+
+const positiveInt = z.number().int().positive();
+const nonNegInt = z.number().int().nonnegative();
+const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
+
+/** Which alerts a route, a silence or an override applies to; every given field must match. */
+export const matcherSchema = z
+  .strictObject({
+    connection_id: z.array(z.string()).optional(),
+    group_id: z.array(z.string()).optional(),
+    service: z.array(z.string()).optional(),
+    schema: z.array(z.string()).optional(),
+    /** Exact condition names, or a kind prefix such as `warning:*`. */
+    condition: z.array(z.string()).optional(),
+    severity: z.array(z.enum(["critical", "warning"])).optional(),
+  })
+  .default({});
+
+const retrySchema = z.strictObject({
+  /** Attempts per request, including the first. */
+  max_attempts: positiveInt.default(4),
+  base_delay_ms: positiveInt.default(500),
+  max_delay_ms: positiveInt.default(30_000),
+});
+
+export const fivetranSchema = z.strictObject({
+  api_url: httpUrl.default("https://api.fivetran.com"),
+  api_key: z.string().min(1).optional(),
+  api_secret: z.string().min(1).optional(),
+  /** `connections` (current) or `connectors` (legacy listing). */
+  endpoint: z.enum(["connections", "connectors"]).default("connections"),
+  page_size: z.number().int().min(1).max(1000).default(1000),
+  /** A listing longer than this many pages ends the cycle as failed (guards against endless paging). */
+  max_pages: positiveInt.default(10_000),
+  request_timeout_seconds: z.number().positive().default(30),
+  /** Bodies larger than this are refused rather than read into memory. */
+  max_response_bytes: positiveInt.default(64 * 1024 * 1024),
+  retry: retrySchema.prefault({}),
+  /** The longest `Retry-After` a cycle sleeps through; a longer one ends the cycle and delays the next. */
+  max_retry_wait_seconds: z.number().nonnegative().default(60),
+  /**
+   * `chained`: one listing of all connections (fewest calls). `groups`: list the groups, then page each
+   * group concurrently (faster on high-latency accounts with few, large groups).
+   */
+  listing: z.enum(["chained", "groups"]).default("chained"),
+  /** Only these groups, each paged on its own. Empty: the whole account. */
+  group_ids: z.array(z.string().min(1)).default([]),
+  group_concurrency: positiveInt.max(64).default(4),
+  details: z
+    .strictObject({
+      /** Fetch connection details for connections that just started failing, to name the failed setup test. */
+      enabled: z.boolean().default(true),
+      max_per_cycle: nonNegInt.default(50),
+      concurrency: positiveInt.max(32).default(4),
+      /** Stop detail calls when `X-Rate-Limit-Remaining` falls below this. */
+      rate_limit_reserve: nonNegInt.default(1000),
+    })
+    .prefault({}),
+});
+
+const overrideSchema = z.strictObject({
+  match: matcherSchema,
+  /** A fixed stale threshold in minutes for matching connections. */
+  stale_minutes: positiveInt.optional(),
+  stale_factor: z.number().positive().optional(),
+  stale_grace_minutes: nonNegInt.optional(),
+  stale_default_minutes: positiveInt.optional(),
+  fire_after: positiveInt.optional(),
+  clear_after: positiveInt.optional(),
+  /** Conditions not judged for matching connections (exact names or `warning:*`). */
+  ignore_conditions: z.array(z.string()).optional(),
+});
+
+export const rulesSchema = z.strictObject({
+  stale: z
+    .strictObject({
+      factor: z.number().positive().default(2),
+      grace_minutes: nonNegInt.default(60),
+      /** Used where `sync_frequency` is null (custom schedules). */
+      default_minutes: positiveInt.default(1500),
+    })
+    .prefault({}),
+  /** A condition fires after holding this many consecutive successful cycles... */
+  fire_after: positiveInt.default(1),
+  /** ...and clears after being clear for this many. */
+  clear_after: positiveInt.default(1),
+  /** Overrides, applied in order of precedence connection > group > service (later entries win ties). */
+  overrides: z.array(overrideSchema).default([]),
+  /** `watcher_blind` fires when no cycle has succeeded for this long. */
+  watcher_blind_after_minutes: z.number().positive().default(15),
+  /** Also alert (not only log and count) on these lifecycle changes. */
+  alert_on_lifecycle: z.array(z.enum(["added", "removed", "paused", "resumed", "historical_sync_started", "rescheduled"])).default([]),
+});
+
+export const alertsSchema = z.strictObject({
+  repeat_interval_minutes: z.number().nonnegative().default(240),
+  send_resolved: z.boolean().default(true),
+  /**
+   * Routes, first match wins unless `continue` is true. Alerts matching no route go to every
+   * configured channel. A route with `channels: []` drops what it matches.
+   */
+  routes: z
+    .array(
+      z.strictObject({
+        match: matcherSchema,
+        channels: z.array(z.enum(["slack", "email", "webhook"])),
+        continue: z.boolean().default(false),
+      }),
+    )
+    .default([]),
+  silences: z
+    .array(
+      z.strictObject({
+        match: matcherSchema,
+        /** ISO-8601; the silence ends then. Omitted: until removed from config. */
+        until: z.iso.datetime({ offset: true }).optional(),
+        comment: z.string().optional(),
+      }),
+    )
+    .default([]),
+});
+
+const slackSchema = z.strictObject({
+  webhook_url: httpUrl,
+  /** Alerts listed in one message; the rest are summarised as "and N more". */
+  max_alerts: positiveInt.max(45).default(40),
+  username: z.string().optional(),
+  icon_emoji: z.string().optional(),
+});
+
+const emailSchema = z.strictObject({
+  smtp_url: z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL"),
+  from: z.string().min(3),
+  to: z.array(z.string().min(3)).min(1),
+  subject_prefix: z.string().default("[syncwatch]"),
+  max_alerts: positiveInt.default(500),
+});
+
+const webhookSchema = z.strictObject({
+  url: httpUrl,
+  /** A cycle's alerts are split over several POSTs past this many; nothing is truncated. */
+  max_alerts_per_post: positiveInt.default(1000),
+  headers: z.record(z.string(), z.string()).default({}),
+});
+
+export const channelsSchema = z.strictObject({
+  slack: slackSchema.optional(),
+  email: emailSchema.optional(),
+  webhook: webhookSchema.optional(),
+  delivery: z
+    .strictObject({
+      /** Attempts per digest within one cycle before it is kept for the next cycle. */
+      max_attempts: positiveInt.default(3),
+      base_delay_ms: positiveInt.default(1000),
+      max_delay_ms: positiveInt.default(30_000),
+      timeout_seconds: z.number().positive().default(15),
+      /** Digests kept per channel while a channel is down; the oldest are dropped (logged, counted) past it. */
+      max_queued: positiveInt.default(1000),
+    })
+    .prefault({}),
+});
+
+export const configSchema = z.strictObject({
+  fivetran: fivetranSchema.prefault({}),
+  /** node-cron expression, 5 fields or 6 with seconds. */
+  schedule: z.string().default("*/5 * * * *"),
+  /** Run one cycle right after start instead of waiting for the first cron tick. */
+  run_on_start: z.boolean().default(true),
+  state_file: z.string().min(1).default("./data/state.json"),
+  server: z
+    .strictObject({
+      port: z.number().int().min(0).max(65535).default(9464),
+      host: z.string().default("0.0.0.0"),
+    })
+    .prefault({}),
+  log_level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  rules: rulesSchema.prefault({}),
+  alerts: alertsSchema.prefault({}),
+  channels: channelsSchema.prefault({}),
+});
+
+/** The validated, defaulted configuration. */
+export type Config = z.infer<typeof configSchema>;
+/** A matcher as written in the config. */
+export type Matcher = z.infer<typeof matcherSchema>;
+export type FivetranConfig = Config["fivetran"];
+export type RulesConfig = Config["rules"];
+export type AlertsConfig = Config["alerts"];
+export type ChannelsConfig = Config["channels"];
+export type ChannelName = "slack" | "email" | "webhook";

@@ -1,0 +1,134 @@
+// The domain model of connection health: snapshots, alert records, alerts and events. Pure data, no I/O.
+
+/** How bad an alert is. */
+export type Severity = "critical" | "warning";
+
+/** The base conditions; `warning:<code>` and `task:<code>` carry the code after the colon. */
+export type ConditionKind = "setup_broken" | "sync_failed" | "update_delayed" | "stale" | "warning" | "task" | "watcher_blind";
+
+/** A warning or a task from `status.warnings` / `status.tasks`. */
+export interface Notice {
+  code: string;
+  message: string | null;
+}
+
+/**
+ * What syncwatch keeps of one connection after one cycle. Every field but `id` may be null
+ * (Fivetran may omit it); enum-like strings are kept exactly as they came. Times are epoch ms.
+ */
+export interface ConnectionSnapshot {
+  id: string;
+  group_id: string | null;
+  service: string | null;
+  schema: string | null;
+  paused: boolean | null;
+  setup_state: string | null;
+  sync_state: string | null;
+  update_state: string | null;
+  is_historical_sync: boolean | null;
+  warnings: Notice[];
+  tasks: Notice[];
+  succeeded_at: number | null;
+  failed_at: number | null;
+  created_at: number | null;
+  /** Minutes between syncs; null for custom schedules. */
+  sync_frequency: number | null;
+  schedule_type: string | null;
+  data_delay_sensitivity: string | null;
+  /** Minutes; only meaningful when `data_delay_sensitivity` is `CUSTOM`. */
+  data_delay_threshold: number | null;
+  rescheduled_for: number | null;
+}
+
+/** What syncwatch remembers of a connection between cycles. */
+export interface ConnectionRecord {
+  snapshot: ConnectionSnapshot;
+  /**
+   * The cycle time at which this connection was last seen to resume (unpause) or return to
+   * automatic scheduling; `stale` is measured from the later of this and `succeeded_at`.
+   */
+  resumed_at: number | null;
+}
+
+/** Why an alert resolved when it was not because its condition cleared. */
+export type ResolveReason = "paused" | "manual" | "removed";
+
+/** Where a (connection, condition) pair is in its life. */
+export type AlertPhase = "pending" | "firing";
+
+/** The remembered state of one (connection, condition) pair that is not clear. */
+export interface AlertRecord {
+  connection_id: string;
+  condition: string;
+  severity: Severity;
+  /** `pending`: the condition holds but has not yet held for `fire_after` cycles. */
+  phase: AlertPhase;
+  /**
+   * While pending: consecutive cycles the condition has held. While firing: consecutive cycles it
+   * has been clear (0 when it holds), counting towards `clear_after`.
+   */
+  streak: number;
+  /** When the alert started firing (the cycle time), or for pending ones when the condition was first seen. */
+  started_at: number;
+  /** The last human reason text, e.g. "no successful sync for 14h (limit 13h)". */
+  summary: string;
+  /** When a notification (first or reminder) was last produced; null until it fires. */
+  last_notified_at: number | null;
+}
+
+/** One alert as notifications carry it (the webhook payload item, with epoch-ms times). */
+export interface Alert {
+  status: "firing" | "resolved";
+  connection_id: string;
+  condition: string;
+  severity: Severity;
+  group_id: string;
+  service: string;
+  schema: string;
+  summary: string;
+  started_at: number;
+  resolved_at: number | null;
+  reason: ResolveReason | null;
+  reminder: boolean;
+}
+
+/** Lifecycle changes that are counted and logged, not alerted. */
+export type LifecycleKind =
+  | "added"
+  | "removed"
+  | "paused"
+  | "resumed"
+  | "manual"
+  | "automatic"
+  | "historical_sync_started"
+  | "rescheduled";
+
+/** One lifecycle change of one connection. */
+export interface LifecycleEvent {
+  kind: LifecycleKind;
+  connection_id: string;
+}
+
+/** Everything syncwatch remembers about the account between cycles (persisted by the store). */
+export interface HealthState {
+  /** False until the first successful cycle has been judged (that cycle is the baseline). */
+  baseline_done: boolean;
+  connections: Map<string, ConnectionRecord>;
+  /** Keyed by `alertKey(connection_id, condition)`. */
+  alerts: Map<string, AlertRecord>;
+  /** End of the last successful cycle (epoch ms), or null if none yet. */
+  last_success_at: number | null;
+}
+
+/** The key of a (connection, condition) pair in `HealthState.alerts`. */
+export function alertKey(connectionId: string, condition: string): string {
+  return `${connectionId}\u0000${condition}`;
+}
+
+/** A fresh state: nothing known, baseline pending. */
+export function emptyHealthState(): HealthState {
+  return { baseline_done: false, connections: new Map(), alerts: new Map(), last_success_at: null };
+}
+
+/** The `connection_id` of the self-monitoring `watcher_blind` alert. */
+export const WATCHER_CONNECTION_ID = "";
