@@ -90,8 +90,6 @@ export const rulesSchema = z.strictObject({
   overrides: z.array(overrideSchema).default([]),
   /** `watcher_blind` fires when no cycle has succeeded for this long. */
   watcher_blind_after_minutes: z.number().positive().default(15),
-  /** Also alert (not only log and count) on these lifecycle changes. */
-  alert_on_lifecycle: z.array(z.enum(["added", "removed", "paused", "resumed", "historical_sync_started", "rescheduled"])).default([]),
 });
 
 export const alertsSchema = z.strictObject({
