@@ -1,0 +1,346 @@
+// The Fivetran HTTP client: one keep-alive pool, Basic auth, bounded bodies, retries with backoff and Retry-After.
+import { Pool, type Dispatcher } from "undici";
+import type { Logger } from "pino";
+import { ApiError, type FailureReason } from "../errors.js";
+import type { FivetranConfig } from "../config/schema.js";
+
+/** The endpoint label of a call, as `syncwatch_api_requests_total{endpoint}` shows it. */
+export type Endpoint = "connections" | "connectors" | "details" | "groups";
+
+/** Injected sleep: resolves after `ms`, rejects early when `signal` aborts. */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+/** What the client needs; everything time-related is injectable. */
+export interface FivetranClientOptions {
+  config: FivetranConfig;
+  version: string;
+  logger: Logger;
+  onRequest?: (endpoint: Endpoint, code: string) => void;
+  onRateLimitRemaining?: (n: number) => void;
+  now?: () => number;
+  sleep?: Sleep;
+  random?: () => number;
+}
+
+/** Per-call options: how many attempts and the longest Retry-After worth sleeping through. */
+export interface GetOptions {
+  signal?: AbortSignal;
+  maxAttempts?: number;
+  maxRetryWaitMs?: number;
+  /** Called once per HTTP attempt (retries included). */
+  onAttempt?: () => void;
+}
+
+/** A decoded JSON body and how many attempts it took. */
+export interface GetResult {
+  body: unknown;
+  attempts: number;
+}
+
+/** A real sleep that an AbortSignal cuts short. */
+export const realSleep: Sleep = (ms, signal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason as Error);
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason as Error);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+
+/** Parses `Retry-After` (seconds or an HTTP date) into milliseconds from `now`; null when absent or unreadable. */
+export function parseRetryAfter(value: string | null | undefined, now: number): number | null {
+  if (value === null || value === undefined) return null;
+  const text = value.trim();
+  if (text === "") return null;
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) return null;
+  return Math.max(0, at - now);
+}
+
+const TIMEOUT_CODES = new Set(["UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "ETIMEDOUT"]);
+
+function errorCodeOf(err: unknown): string | null {
+  let cur: unknown = err;
+  for (let i = 0; i < 5 && typeof cur === "object" && cur !== null; i++) {
+    const code = (cur as { code?: unknown }).code;
+    if (typeof code === "string" && code !== "") return code;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return null;
+}
+
+function header(headers: Record<string, string | string[] | undefined>, name: string): string | null {
+  const v = headers[name];
+  if (v === undefined) return null;
+  return Array.isArray(v) ? (v[0] ?? null) : v;
+}
+
+/** Thrown by the body reader when the size bound is crossed. */
+class TooLarge extends Error {}
+
+type Body = Dispatcher.ResponseData["body"];
+
+/** Drops a body without reading it: destroying the stream closes its connection. */
+function discard(body: Body): void {
+  body.on("error", () => undefined);
+  body.destroy();
+}
+
+async function readBounded(body: Body, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      // Discard the rest rather than reading it into memory.
+      discard(body);
+      throw new TooLarge();
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+/** A GET-only JSON client for the Fivetran REST API; one instance holds one connection pool. */
+export class FivetranClient {
+  private readonly pool: Pool;
+  private readonly prefix: string;
+  private readonly headers: Record<string, string>;
+  private readonly config: FivetranConfig;
+  private readonly logger: Logger;
+  private readonly onRequest: (endpoint: Endpoint, code: string) => void;
+  private readonly onRateLimitRemaining: (n: number) => void;
+  private readonly now: () => number;
+  private readonly sleep: Sleep;
+  private readonly random: () => number;
+  /** The last `X-Rate-Limit-Remaining` seen, or null before the first. */
+  rateLimitRemaining: number | null = null;
+
+  constructor(opts: FivetranClientOptions) {
+    this.config = opts.config;
+    this.logger = opts.logger;
+    this.onRequest = opts.onRequest ?? (() => undefined);
+    this.onRateLimitRemaining = opts.onRateLimitRemaining ?? (() => undefined);
+    this.now = opts.now ?? Date.now;
+    this.sleep = opts.sleep ?? realSleep;
+    this.random = opts.random ?? Math.random;
+    const url = new URL(opts.config.api_url);
+    this.prefix = url.pathname.replace(/\/+$/, "");
+    const timeoutMs = Math.max(1, Math.round(opts.config.request_timeout_seconds * 1000));
+    this.pool = new Pool(url.origin, {
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      connectTimeout: timeoutMs,
+      keepAliveTimeout: 30_000,
+    });
+    const key = opts.config.api_key ?? "";
+    const secret = opts.config.api_secret ?? "";
+    this.headers = {
+      authorization: `Basic ${Buffer.from(`${key}:${secret}`).toString("base64")}`,
+      accept: "application/json;version=2",
+      "user-agent": `syncwatch/${opts.version} (+https://github.com/syncwatch/syncwatch)`,
+    };
+  }
+
+  /**
+   * GETs `pathAndQuery` (relative to `api_url`) and decodes its JSON body, retrying 5xx, resets, time-outs and
+   * short 429s. `what` names the call in errors ("list connections page 2"). Throws ApiError.
+   */
+  async getJson(endpoint: Endpoint, pathAndQuery: string, what: string, opts: GetOptions = {}): Promise<GetResult> {
+    const { signal } = opts;
+    const maxAttempts = Math.max(1, opts.maxAttempts ?? this.config.retry.max_attempts);
+    const maxWaitMs = opts.maxRetryWaitMs ?? this.config.max_retry_wait_seconds * 1000;
+    const timeoutMs = Math.max(1, Math.round(this.config.request_timeout_seconds * 1000));
+    let badResponses = 0;
+    for (let attempt = 1; ; attempt++) {
+      if (signal?.aborted) throw this.aborted(what, signal.reason);
+      let failure: ApiError;
+      let waitMs: number | null = null;
+      let reported = false;
+      opts.onAttempt?.();
+      try {
+        const res = await this.pool.request({
+          method: "GET",
+          path: this.prefix + pathAndQuery,
+          headers: this.headers,
+          signal: signal ?? null,
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+        });
+        const status = res.statusCode;
+        this.onRequest(endpoint, String(status));
+        reported = true;
+        this.readRateLimit(res.headers);
+        if (status >= 200 && status < 300) {
+          try {
+            return { body: await this.readJson(res.headers, res.body, what, status), attempts: attempt };
+          } catch (err) {
+            if (!(err instanceof ApiError) || err.code !== "api_bad_response" || !err.retryable) throw err;
+            // A garbled body may be a proxy hiccup: one more try, then give up.
+            if (++badResponses > 1 || attempt >= maxAttempts) throw err;
+            failure = err;
+          }
+        } else {
+          const detail = await this.errorDetail(res.body);
+          failure = this.statusError(what, status, detail, res.headers, attempt, maxAttempts);
+          if (status === 429 && failure.retryAfterMs !== null) {
+            if (failure.retryAfterMs > maxWaitMs) throw failure;
+            waitMs = failure.retryAfterMs;
+          }
+          if (!failure.retryable) throw failure;
+        }
+      } catch (err) {
+        if (err instanceof ApiError) throw err;
+        if (!reported) this.onRequest(endpoint, "error");
+        if (signal?.aborted) throw this.aborted(what, err);
+        failure = this.transportError(what, err, attempt, maxAttempts);
+      }
+      if (attempt >= maxAttempts) throw failure;
+      const delay = waitMs ?? this.backoff(attempt);
+      this.logger.debug({ what, attempt, delay_ms: delay, reason: failure.reason }, `retry ${what}: ${failure.message}`);
+      try {
+        await this.sleep(delay, signal);
+      } catch (err) {
+        throw this.aborted(what, err);
+      }
+    }
+  }
+
+  /** Closes the connection pool. */
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+
+  private backoff(attempt: number): number {
+    const { base_delay_ms, max_delay_ms } = this.config.retry;
+    const cap = Math.min(max_delay_ms, base_delay_ms * 2 ** (attempt - 1));
+    return Math.floor(this.random() * cap);
+  }
+
+  private readRateLimit(headers: Record<string, string | string[] | undefined>): void {
+    const v = header(headers, "x-rate-limit-remaining");
+    if (v === null) return;
+    const n = Number(v.trim());
+    if (v.trim() === "" || !Number.isFinite(n)) return;
+    this.rateLimitRemaining = n;
+    this.onRateLimitRemaining(n);
+  }
+
+  private async readJson(
+    headers: Record<string, string | string[] | undefined>,
+    body: Body,
+    what: string,
+    status: number,
+  ): Promise<unknown> {
+    const limit = this.config.max_response_bytes;
+    const declared = header(headers, "content-length");
+    const tooLarge = (): ApiError =>
+      new ApiError("api_bad_response", `${what}: response larger than max_response_bytes (${limit} bytes), refused`, {
+        status,
+        reason: "bad_response",
+        retryable: false,
+      });
+    if (declared !== null && Number(declared) > limit) {
+      discard(body);
+      throw tooLarge();
+    }
+    let buf: Buffer;
+    try {
+      buf = await readBounded(body, limit);
+    } catch (err) {
+      if (err instanceof TooLarge) throw tooLarge();
+      throw err;
+    }
+    try {
+      return JSON.parse(buf.toString("utf8")) as unknown;
+    } catch (err) {
+      throw new ApiError("api_bad_response", `${what}: response is not JSON`, { status, reason: "bad_response", retryable: true, cause: err });
+    }
+  }
+
+  /** A short, bounded excerpt of an error body (Fivetran's `message` when it is JSON). */
+  private async errorDetail(body: Body): Promise<string> {
+    let buf: Buffer;
+    try {
+      buf = await readBounded(body, 16 * 1024);
+    } catch {
+      return "";
+    }
+    const text = buf.toString("utf8");
+    try {
+      const parsed = JSON.parse(text) as unknown;
+      if (typeof parsed === "object" && parsed !== null) {
+        const m = (parsed as { message?: unknown }).message;
+        if (typeof m === "string") return m.slice(0, 200);
+      }
+    } catch {
+      // not JSON: no detail
+    }
+    return "";
+  }
+
+  private statusError(
+    what: string,
+    status: number,
+    detail: string,
+    headers: Record<string, string | string[] | undefined>,
+    attempt: number,
+    maxAttempts: number,
+  ): ApiError {
+    const suffix = detail ? ` (${detail})` : "";
+    if (status === 429) {
+      const retryAfterMs = parseRetryAfter(header(headers, "retry-after"), this.now());
+      const after = retryAfterMs === null ? "" : ` (Retry-After ${Math.ceil(retryAfterMs / 1000)}s)`;
+      return new ApiError("rate_limited", `${what}: 429 rate limited${after}${this.attempts(attempt, maxAttempts)}`, {
+        status,
+        reason: "rate_limited",
+        retryable: true,
+        retryAfterMs,
+      });
+    }
+    if (status === 401 || status === 403) {
+      return new ApiError(
+        "auth_rejected",
+        `${what}: ${status} credentials rejected; check FIVETRAN_API_KEY and FIVETRAN_API_SECRET (api_key/api_secret)${suffix}`,
+        { status, reason: "auth", retryable: false },
+      );
+    }
+    if (status >= 500) {
+      return new ApiError("api_error", `${what}: ${status}${suffix}${this.attempts(attempt, maxAttempts)}`, {
+        status,
+        reason: "server_error",
+        retryable: true,
+      });
+    }
+    return new ApiError("api_error", `${what}: ${status}${suffix} (will not retry)`, { status, reason: "client_error", retryable: false });
+  }
+
+  private attempts(attempt: number, maxAttempts: number): string {
+    return attempt >= maxAttempts && attempt > 1 ? ` after ${attempt} attempts` : "";
+  }
+
+  private transportError(what: string, err: unknown, attempt: number, maxAttempts: number): ApiError {
+    const code = errorCodeOf(err);
+    const timedOut = code !== null && TIMEOUT_CODES.has(code);
+    const reason: FailureReason = timedOut ? "timeout" : "network";
+    const detail = timedOut ? `timed out (${code})` : (code ?? "connection failed");
+    return new ApiError(timedOut ? "timeout" : "api_error", `${what}: ${detail}${this.attempts(attempt, maxAttempts)}`, {
+      reason,
+      retryable: true,
+      cause: err,
+    });
+  }
+
+  private aborted(what: string, cause: unknown): ApiError {
+    return new ApiError("aborted", `${what}: aborted`, { reason: "aborted", retryable: false, cause });
+  }
+}

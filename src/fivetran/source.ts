@@ -1,0 +1,279 @@
+// Reads every connection of the account (cursor paging, optional per-group listings) and failed setup tests.
+import type { Logger } from "pino";
+import { ApiError, errorMessage } from "../errors.js";
+import type { FivetranConfig } from "../config/schema.js";
+import type { ConnectionSnapshot } from "../health/model.js";
+import { FivetranClient, type Endpoint, type Sleep } from "./client.js";
+import { normalizeConnection } from "./normalize.js";
+
+/** What `FivetranSource` needs; `now`, `sleep` and `random` are injectable for tests. */
+export interface FivetranSourceOptions {
+  config: FivetranConfig;
+  version: string;
+  logger: Logger;
+  onRequest?: (endpoint: Endpoint, code: string) => void;
+  onRateLimitRemaining?: (n: number) => void;
+  now?: () => number;
+  sleep?: Sleep;
+  random?: () => number;
+}
+
+/** An item that could not be read; its connection keeps its previous snapshot. */
+export interface RejectedItem {
+  id: string | null;
+  reason: string;
+}
+
+/** One complete read of the account. */
+export interface Listing {
+  connections: ConnectionSnapshot[];
+  rejected: RejectedItem[];
+  /** Pages read (all listings, groups pages included). */
+  pages: number;
+  /** HTTP attempts made, retries included. */
+  requests: number;
+}
+
+/** The failed setup test of one connection. */
+export interface SetupTestFailure {
+  title: string;
+  message: string | null;
+}
+
+type Entry = { ok: true; snapshot: ConnectionSnapshot } | { ok: false; reason: string };
+
+interface Counters {
+  pages: number;
+  requests: number;
+}
+
+const FAILED_STATUSES = new Set(["FAILED", "FAILURE", "ERROR", "BROKEN", "JOB_FAILED"]);
+const WARNING_STATUSES = new Set(["WARNING", "WARN"]);
+
+/** Reads Fivetran: `list()` one whole snapshot of the account, `details()` the failed setup tests. */
+export class FivetranSource {
+  private readonly client: FivetranClient;
+  private readonly config: FivetranConfig;
+  private readonly logger: Logger;
+
+  constructor(opts: FivetranSourceOptions) {
+    this.config = opts.config;
+    this.logger = opts.logger;
+    this.client = new FivetranClient(opts);
+  }
+
+  /** Pages every listing to the end; rejects (aborting sibling listings) if any page cannot be read. */
+  async list(signal?: AbortSignal): Promise<Listing> {
+    const ctrl = new AbortController();
+    const onAbort = (): void => ctrl.abort(signal?.reason);
+    if (signal?.aborted) ctrl.abort(signal.reason);
+    else signal?.addEventListener("abort", onAbort, { once: true });
+    const counters: Counters = { pages: 0, requests: 0 };
+    const entries = new Map<string, Entry>();
+    const noId: RejectedItem[] = [];
+    const accept = (items: unknown[]): void => {
+      for (const raw of items) {
+        const r = normalizeConnection(raw);
+        if (r.ok) {
+          entries.delete(r.snapshot.id); // later occurrence wins, in its own place
+          entries.set(r.snapshot.id, r);
+        } else if (r.id === null) {
+          noId.push({ id: null, reason: r.reason });
+        } else {
+          entries.delete(r.id);
+          entries.set(r.id, { ok: false, reason: r.reason });
+        }
+      }
+    };
+    try {
+      const cfg = this.config;
+      if (cfg.group_ids.length > 0) {
+        await this.eachGroup([...new Set(cfg.group_ids)], accept, counters, ctrl);
+      } else if (cfg.listing === "groups") {
+        const groups = await this.listGroups(counters, ctrl.signal);
+        await this.eachGroup(groups, accept, counters, ctrl);
+      } else {
+        await this.page(cfg.endpoint, `/v1/${cfg.endpoint}`, "", `list ${cfg.endpoint}`, accept, counters, ctrl.signal);
+      }
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+    }
+    const connections: ConnectionSnapshot[] = [];
+    const rejected: RejectedItem[] = noId;
+    for (const [id, e] of entries) {
+      if (e.ok) connections.push(e.snapshot);
+      else rejected.push({ id, reason: e.reason });
+    }
+    return { connections, rejected, pages: counters.pages, requests: counters.requests };
+  }
+
+  /**
+   * Fetches the first failed setup test of each connection (at most `details.max_per_cycle`, stopping when the
+   * rate-limit budget falls below the reserve). Never throws: a failure is logged and that id skipped.
+   */
+  async details(ids: string[], signal?: AbortSignal): Promise<Map<string, SetupTestFailure>> {
+    const out = new Map<string, SetupTestFailure>();
+    const cfg = this.config.details;
+    if (!cfg.enabled || cfg.max_per_cycle === 0) return out;
+    const todo = [...new Set(ids)].slice(0, cfg.max_per_cycle);
+    if (ids.length > todo.length) {
+      this.logger.info({ wanted: ids.length, max_per_cycle: cfg.max_per_cycle }, "fetch connection details: only the first are fetched");
+    }
+    let next = 0;
+    let stopped = false;
+    const worker = async (): Promise<void> => {
+      while (!stopped && next < todo.length) {
+        if (signal?.aborted) return;
+        const remaining = this.client.rateLimitRemaining;
+        if (remaining !== null && remaining < cfg.rate_limit_reserve) {
+          if (!stopped) {
+            this.logger.warn(
+              { remaining, reserve: cfg.rate_limit_reserve, skipped: todo.length - next },
+              "fetch connection details: stopped, API budget below the reserve",
+            );
+          }
+          stopped = true;
+          return;
+        }
+        const id = todo[next++]!;
+        try {
+          const { body } = await this.client.getJson("details", `/v1/connections/${encodeURIComponent(id)}`, `fetch connection ${id} details`, {
+            signal,
+            maxAttempts: Math.min(2, this.config.retry.max_attempts),
+            maxRetryWaitMs: 0,
+          });
+          const failure = failedSetupTest(body);
+          if (failure) out.set(id, failure);
+        } catch (err) {
+          this.logger.warn({ connection_id: id, err: { code: (err as { code?: unknown }).code, message: errorMessage(err) } }, `fetch connection ${id} details: skipped`);
+          if (err instanceof ApiError && (err.code === "rate_limited" || err.code === "auth_rejected" || err.code === "aborted")) stopped = true;
+        }
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: Math.min(cfg.concurrency, todo.length) }, () => worker()));
+    } catch (err) {
+      this.logger.warn({ err: { message: errorMessage(err) } }, "fetch connection details: stopped");
+    }
+    return out;
+  }
+
+  /** Closes the connection pool. */
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+
+  /** Pages `GET /v1/groups` and returns the group ids. */
+  private async listGroups(counters: Counters, signal: AbortSignal): Promise<string[]> {
+    const ids = new Set<string>();
+    await this.page("groups", "/v1/groups", "", "list groups", (items) => {
+      for (const g of items) {
+        const id = typeof g === "object" && g !== null ? (g as { id?: unknown }).id : undefined;
+        if (typeof id === "string" && id !== "") ids.add(id);
+        else this.logger.warn("list groups: skip a group without an id");
+      }
+    }, counters, signal);
+    return [...ids];
+  }
+
+  /** Pages each group's listing, at most `group_concurrency` at once; the first failure aborts the rest. */
+  private async eachGroup(groups: string[], accept: (items: unknown[]) => void, counters: Counters, ctrl: AbortController): Promise<void> {
+    const ep = this.config.endpoint;
+    let next = 0;
+    let first: unknown = null;
+    let failed = false;
+    const worker = async (): Promise<void> => {
+      while (!failed && next < groups.length) {
+        const g = groups[next++]!;
+        try {
+          await this.page(ep, `/v1/${ep}`, `&group_id=${encodeURIComponent(g)}`, `list ${ep} of group ${g}`, accept, counters, ctrl.signal);
+        } catch (err) {
+          if (!failed) {
+            failed = true;
+            first = err;
+            ctrl.abort(err);
+          }
+          return;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.config.group_concurrency, groups.length) }, () => worker()));
+    if (failed) throw first;
+  }
+
+  /** Pages one listing sequentially to its end, guarding against repeated cursors and endless paging. */
+  private async page(
+    endpoint: Endpoint,
+    path: string,
+    extraQuery: string,
+    what: string,
+    accept: (items: unknown[]) => void,
+    counters: Counters,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const seen = new Set<string>();
+    let cursor: string | null = null;
+    for (let n = 1; ; n++) {
+      if (n > this.config.max_pages) {
+        throw new ApiError("paging_loop", `${what}: more than max_pages (${this.config.max_pages}) pages, giving up`, {
+          reason: "bad_response",
+          retryable: false,
+        });
+      }
+      const query = `?limit=${this.config.page_size}${extraQuery}${cursor === null ? "" : `&cursor=${encodeURIComponent(cursor)}`}`;
+      const pageWhat = `${what} page ${n}`;
+      const { body } = await this.client.getJson(endpoint, path + query, pageWhat, {
+        signal,
+        onAttempt: () => void counters.requests++,
+      });
+      counters.pages++;
+      const { items, next } = envelope(body, pageWhat);
+      accept(items);
+      if (next === null) return;
+      if (seen.has(next)) {
+        throw new ApiError("paging_loop", `${pageWhat}: cursor repeated, giving up`, { reason: "bad_response", retryable: false });
+      }
+      seen.add(next);
+      cursor = next;
+    }
+  }
+}
+
+function badShape(what: string, detail: string): ApiError {
+  return new ApiError("api_bad_response", `${what}: unexpected response shape (${detail})`, { reason: "bad_response", retryable: false });
+}
+
+/** Reads `{data: {items, next_cursor | nextCursor}}`; the token is null when missing, null or empty. */
+function envelope(body: unknown, what: string): { items: unknown[]; next: string | null } {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw badShape(what, "not an object");
+  const data = (body as { data?: unknown }).data;
+  if (typeof data !== "object" || data === null || Array.isArray(data)) throw badShape(what, "data is not an object");
+  const d = data as { items?: unknown; next_cursor?: unknown; nextCursor?: unknown };
+  if (!Array.isArray(d.items)) throw badShape(what, "data.items is not an array");
+  const next = cursorValue(d.next_cursor, what, "next_cursor") ?? cursorValue(d.nextCursor, what, "nextCursor");
+  return { items: d.items as unknown[], next };
+}
+
+function cursorValue(v: unknown, what: string, name: string): string | null {
+  if (v === undefined || v === null || v === "") return null;
+  if (typeof v !== "string") throw badShape(what, `data.${name} is not a string`);
+  return v;
+}
+
+/** The first failed (else warning) setup test of a details body, or null when none failed. */
+export function failedSetupTest(body: unknown): SetupTestFailure | null {
+  const data = typeof body === "object" && body !== null ? (body as { data?: unknown }).data : undefined;
+  const tests = typeof data === "object" && data !== null ? (data as { setup_tests?: unknown }).setup_tests : undefined;
+  if (!Array.isArray(tests)) return null;
+  let warning: SetupTestFailure | null = null;
+  for (const t of tests as unknown[]) {
+    if (typeof t !== "object" || t === null) continue;
+    const { title, status, message } = t as { title?: unknown; status?: unknown; message?: unknown };
+    if (typeof title !== "string" || typeof status !== "string") continue;
+    const s = status.toUpperCase();
+    const found = { title, message: typeof message === "string" && message !== "" ? message : null };
+    if (FAILED_STATUSES.has(s)) return found;
+    if (warning === null && WARNING_STATUSES.has(s)) warning = found;
+  }
+  return warning;
+}

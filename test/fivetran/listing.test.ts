@@ -1,0 +1,201 @@
+// Listing the account against a real local HTTP server: cursors, de-duplication, group modes, paging guards.
+import { afterEach, describe, expect, it } from "vitest";
+import { ApiError } from "../../src/errors.js";
+import { harness, item, json, page, startApi, type FakeApi } from "./fake-api.js";
+
+let api: FakeApi | null = null;
+afterEach(async () => {
+  await api?.close();
+  api = null;
+});
+
+/** Serves `pages` in order for the cursor chain c1, c2, ... (page i answers cursor c{i}). */
+function chained(pages: unknown[]): Parameters<typeof startApi>[0] {
+  return (_req, res, seen) => {
+    const cursor = seen.query.get("cursor");
+    const i = cursor === null ? 0 : Number(cursor.slice(1));
+    json(res, pages[i]);
+  };
+}
+
+async function rejection(p: Promise<unknown>): Promise<ApiError> {
+  const err: unknown = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ApiError);
+  return err as ApiError;
+}
+
+describe("FivetranSource.list", () => {
+  it.each([
+    ["connections", "next_cursor"],
+    ["connections", "nextCursor"],
+    ["connectors", "nextCursor"],
+    ["connectors", "next_cursor"],
+  ] as const)("pages /v1/%s following %s to the end", async (endpoint, name) => {
+    api = await startApi(chained([page([item("a")], "c1", name), page([item("b")], "c2", name), page([item("c")], null, name)]));
+    const h = harness(api.url, { endpoint, page_size: 2 });
+    const out = await h.source.list();
+    expect(out.connections.map((c) => c.id)).toEqual(["a", "b", "c"]);
+    expect(out.pages).toBe(3);
+    expect(out.requests).toBe(3);
+    expect(api.seen.map((s) => s.path)).toEqual([`/v1/${endpoint}`, `/v1/${endpoint}`, `/v1/${endpoint}`]);
+    expect(api.seen.map((s) => s.query.get("cursor"))).toEqual([null, "c1", "c2"]);
+    expect(api.seen.every((s) => s.query.get("limit") === "2")).toBe(true);
+    expect(h.requests).toEqual([
+      [endpoint, "200"],
+      [endpoint, "200"],
+      [endpoint, "200"],
+    ]);
+    await h.source.close();
+  });
+
+  it.each([
+    ["null", null],
+    ["an empty string", ""],
+    ["missing", undefined],
+  ])("ends the listing when the cursor is %s", async (_name, last) => {
+    api = await startApi(chained([page([item("a")], "c1"), page([item("b")], last)]));
+    const h = harness(api.url);
+    const out = await h.source.list();
+    expect(out.connections.map((c) => c.id)).toEqual(["a", "b"]);
+    expect(api.seen).toHaveLength(2);
+    await h.source.close();
+  });
+
+  it("de-duplicates items repeated across pages, the later one winning", async () => {
+    api = await startApi(
+      chained([
+        page([item("a"), item("b", { paused: false })], "c1"),
+        page([item("b", { paused: true }), item("c")], "c2"),
+        page([item("c")], null),
+      ]),
+    );
+    const h = harness(api.url);
+    const out = await h.source.list();
+    expect(out.connections.map((c) => c.id).sort()).toEqual(["a", "b", "c"]);
+    expect(out.connections.find((c) => c.id === "b")?.paused).toBe(true);
+    await h.source.close();
+  });
+
+  it("reports unreadable items as rejected and keeps the rest", async () => {
+    api = await startApi(chained([page([item("a"), { service: "no id" }, item("b", { status: "broken" })], null)]));
+    const h = harness(api.url);
+    const out = await h.source.list();
+    expect(out.connections.map((c) => c.id)).toEqual(["a"]);
+    expect(out.rejected).toEqual([
+      { id: null, reason: expect.stringContaining("id") },
+      { id: "b", reason: "status is not an object" },
+    ]);
+    await h.source.close();
+  });
+
+  it("pages each configured group on its own, never more at once than group_concurrency", async () => {
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const groups = ["g1", "g2", "g3", "g4", "g5", "g6"];
+    api = await startApi(async (_req, res, seen) => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise((r) => setTimeout(r, 20)); // let the other workers' requests arrive
+      inFlight--;
+      const g = seen.query.get("group_id") ?? "none";
+      const cursor = seen.query.get("cursor");
+      if (cursor === null) json(res, page([item(`${g}-1`, { group_id: g })], `${g}-next`));
+      else json(res, page([item(`${g}-2`, { group_id: g })], null));
+    });
+    const h = harness(api.url, { group_ids: groups, group_concurrency: 2 });
+    const out = await h.source.list();
+    expect(out.connections.map((c) => c.id).sort()).toEqual(groups.flatMap((g) => [`${g}-1`, `${g}-2`]).sort());
+    expect(out.pages).toBe(12);
+    expect(maxInFlight).toBe(2);
+    expect(new Set(api.seen.map((s) => s.query.get("group_id")))).toEqual(new Set(groups));
+    await h.source.close();
+  });
+
+  it("in groups mode lists the groups first, then each group's connections", async () => {
+    api = await startApi((_req, res, seen) => {
+      if (seen.path === "/v1/groups") {
+        if (seen.query.get("cursor") === null) json(res, page([{ id: "ga", name: "A" }], "gc1"));
+        else json(res, page([{ id: "gb", name: "B" }], null));
+        return;
+      }
+      const g = seen.query.get("group_id")!;
+      json(res, page([item(`${g}-x`, { group_id: g })], null));
+    });
+    const h = harness(api.url, { listing: "groups" });
+    const out = await h.source.list();
+    expect(out.connections.map((c) => c.id).sort()).toEqual(["ga-x", "gb-x"]);
+    expect(api.seen.slice(0, 2).map((s) => s.path)).toEqual(["/v1/groups", "/v1/groups"]);
+    expect(out.pages).toBe(4);
+    expect(h.requests.filter(([e]) => e === "groups")).toHaveLength(2);
+    expect(h.requests.filter(([e]) => e === "connections")).toHaveLength(2);
+    await h.source.close();
+  });
+
+  it("fails the whole listing when one group fails, and stops paging the others", async () => {
+    api = await startApi((_req, res, seen) => {
+      const g = seen.query.get("group_id")!;
+      if (g === "bad") {
+        res.writeHead(404).end();
+        return;
+      }
+      // Healthy groups never end, so only the abort stops them (max_pages is the backstop).
+      json(res, page([item(`${g}-${seen.query.get("cursor") ?? "0"}`)], `${g}-${Date.now()}-${Math.random()}`));
+    });
+    const h = harness(api.url, { group_ids: ["ok1", "bad", "ok2"], group_concurrency: 3, max_pages: 200 });
+    const err = await rejection(h.source.list());
+    expect(err.code).toBe("api_error");
+    expect(err.status).toBe(404);
+    expect(api.seen.length).toBeLessThan(100);
+    await h.source.close();
+  });
+
+  it("fails with paging_loop when a cursor repeats", async () => {
+    api = await startApi(chained([page([item("a")], "c1"), page([item("b")], "c1")]));
+    const h = harness(api.url);
+    const err = await rejection(h.source.list());
+    expect(err.code).toBe("paging_loop");
+    expect(err.message).toMatch(/^list connections page 2: cursor repeated/);
+    expect(api.seen).toHaveLength(2);
+    await h.source.close();
+  });
+
+  it("fails with paging_loop past max_pages", async () => {
+    api = await startApi((_req, res, seen) => json(res, page([item(`i${api!.seen.length}`)], `c${seen.query.get("cursor") ?? ""}x`)));
+    const h = harness(api.url, { max_pages: 5 });
+    const err = await rejection(h.source.list());
+    expect(err.code).toBe("paging_loop");
+    expect(api.seen).toHaveLength(5);
+    await h.source.close();
+  });
+
+  it("honours a path prefix in api_url (a proxy)", async () => {
+    api = await startApi((_req, res, seen) => {
+      if (seen.path === "/proxy/fivetran/v1/connections") json(res, page([item("a")], null));
+      else res.writeHead(404).end();
+    });
+    const h = harness(`${api.url}/proxy/fivetran/`);
+    const out = await h.source.list();
+    expect(out.connections.map((c) => c.id)).toEqual(["a"]);
+    await h.source.close();
+  });
+
+  it.each([
+    ["not JSON", "<html>gateway</html>"],
+    ["JSON without data", JSON.stringify({ code: "Success" })],
+    ["items not an array", JSON.stringify({ data: { items: {} } })],
+    ["a cursor of the wrong type", JSON.stringify({ data: { items: [], next_cursor: 5 } })],
+  ])("fails with api_bad_response on %s", async (_name, text) => {
+    api = await startApi((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(text);
+    });
+    const h = harness(api.url);
+    const err = await rejection(h.source.list());
+    expect(err.code).toBe("api_bad_response");
+    expect(err.message).toMatch(/^list connections page 1: /);
+    await h.source.close();
+  });
+});

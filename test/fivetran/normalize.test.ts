@@ -1,0 +1,171 @@
+// Table tests of reading raw Fivetran items into snapshots: what is accepted, what is rejected and why.
+import { describe, expect, it } from "vitest";
+import { normalizeConnection } from "../../src/fivetran/normalize.js";
+import { item } from "./fake-api.js";
+
+describe("normalizeConnection", () => {
+  it("reads a full item, times as epoch ms", () => {
+    const r = normalizeConnection(
+      item("c1", {
+        status: {
+          setup_state: "broken",
+          sync_state: "rescheduled",
+          update_state: "delayed",
+          is_historical_sync: true,
+          warnings: [{ code: "resync_table_warning", message: "Resync Table Warning", details: "x" }],
+          tasks: [{ code: "reconnect", message: null }],
+          rescheduled_for: "2024-12-01T15:43:29.013729Z",
+          schema_status: "ready",
+        },
+        failed_at: "2026-11-22T11:00:00Z",
+        data_delay_sensitivity: "CUSTOM",
+        data_delay_threshold: 90,
+        config: { secret: "ignored" },
+      }),
+    );
+    expect(r).toEqual({
+      ok: true,
+      snapshot: {
+        id: "c1",
+        group_id: "g1",
+        service: "salesforce",
+        schema: "sf_c1",
+        paused: false,
+        setup_state: "broken",
+        sync_state: "rescheduled",
+        update_state: "delayed",
+        is_historical_sync: true,
+        warnings: [{ code: "resync_table_warning", message: "Resync Table Warning" }],
+        tasks: [{ code: "reconnect", message: null }],
+        succeeded_at: Date.parse("2026-11-22T10:00:00.000Z"),
+        failed_at: Date.parse("2026-11-22T11:00:00Z"),
+        created_at: Date.parse("2026-01-01T00:00:00Z"),
+        sync_frequency: 360,
+        schedule_type: "auto",
+        data_delay_sensitivity: "CUSTOM",
+        data_delay_threshold: 90,
+        rescheduled_for: Date.parse("2024-12-01T15:43:29.013Z"),
+      },
+    });
+  });
+
+  it("accepts an item with only an id: every other field null, notices empty", () => {
+    expect(normalizeConnection({ id: "x" })).toEqual({
+      ok: true,
+      snapshot: {
+        id: "x",
+        group_id: null,
+        service: null,
+        schema: null,
+        paused: null,
+        setup_state: null,
+        sync_state: null,
+        update_state: null,
+        is_historical_sync: null,
+        warnings: [],
+        tasks: [],
+        succeeded_at: null,
+        failed_at: null,
+        created_at: null,
+        sync_frequency: null,
+        schedule_type: null,
+        data_delay_sensitivity: null,
+        data_delay_threshold: null,
+        rescheduled_for: null,
+      },
+    });
+  });
+
+  it("accepts null everywhere", () => {
+    const nulls = Object.fromEntries(Object.keys(item("x")).map((k) => [k, null]));
+    const r = normalizeConnection({
+      ...nulls,
+      id: "x",
+      status: { setup_state: null, sync_state: null, update_state: null, is_historical_sync: null, warnings: null, tasks: null, rescheduled_for: null },
+    });
+    expect(r.ok).toBe(true);
+    if (r.ok) {
+      expect(Object.entries(r.snapshot).filter(([k, v]) => k !== "id" && v !== null && !Array.isArray(v))).toEqual([]);
+    }
+  });
+
+  it("keeps unknown enum values exactly as given", () => {
+    const r = normalizeConnection(
+      item("x", {
+        status: { setup_state: "quantum", sync_state: "Dreaming", update_state: "late-ish" },
+        schedule_type: "cron",
+        data_delay_sensitivity: "EXTREME",
+      }),
+    );
+    expect(r.ok && [r.snapshot.setup_state, r.snapshot.sync_state, r.snapshot.update_state, r.snapshot.schedule_type, r.snapshot.data_delay_sensitivity]).toEqual([
+      "quantum",
+      "Dreaming",
+      "late-ish",
+      "cron",
+      "EXTREME",
+    ]);
+  });
+
+  it("drops a notice without a code and keeps the others", () => {
+    const r = normalizeConnection(item("x", { status: { warnings: [{ message: "no code" }, { code: null }, { code: "w1" }] } }));
+    expect(r.ok && r.snapshot.warnings).toEqual([{ code: "w1", message: null }]);
+  });
+
+  it("reads rescheduled_for at the top level when status has none", () => {
+    const r = normalizeConnection(item("x", { rescheduled_for: "2026-11-22T13:00:00Z" }));
+    expect(r.ok && r.snapshot.rescheduled_for).toBe(Date.parse("2026-11-22T13:00:00Z"));
+  });
+
+  it("treats an empty timestamp string as absent", () => {
+    const r = normalizeConnection(item("x", { succeeded_at: "" }));
+    expect(r.ok && r.snapshot.succeeded_at).toBeNull();
+  });
+
+  const noId: [string, unknown][] = [
+    ["not an object", "c1"],
+    ["null", null],
+    ["an array", [{ id: "c1" }]],
+    ["no id", { service: "x" }],
+    ["empty id", { id: "" }],
+    ["numeric id", { id: 42 }],
+  ];
+  it.each(noId)("rejects an item that is %s, with a null id", (_name, raw) => {
+    const r = normalizeConnection(raw);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.id).toBeNull();
+  });
+
+  const wrongType: [string, Record<string, unknown>, string][] = [
+    ["status is not an object", { status: "broken" }, "status"],
+    ["status is an array", { status: [] }, "status"],
+    ["succeeded_at is not a string", { succeeded_at: 1700000000 }, "succeeded_at"],
+    ["succeeded_at is unparseable", { succeeded_at: "yesterday-ish" }, "succeeded_at"],
+    ["failed_at is not a string", { failed_at: true }, "failed_at"],
+    ["created_at is unparseable", { created_at: "2026-13-45T99:00:00Z" }, "created_at"],
+    ["paused is not a boolean", { paused: "false" }, "paused"],
+    ["sync_frequency is not a number", { sync_frequency: "360" }, "sync_frequency"],
+    ["data_delay_threshold is not a number", { data_delay_threshold: {} }, "data_delay_threshold"],
+    ["group_id is not a string", { group_id: 7 }, "group_id"],
+    ["service is not a string", { service: ["a"] }, "service"],
+    ["schema is not a string", { schema: {} }, "schema"],
+    ["schedule_type is not a string", { schedule_type: 1 }, "schedule_type"],
+    ["data_delay_sensitivity is not a string", { data_delay_sensitivity: false }, "data_delay_sensitivity"],
+    ["setup_state is not a string", { status: { setup_state: 3 } }, "status.setup_state"],
+    ["sync_state is not a string", { status: { sync_state: {} } }, "status.sync_state"],
+    ["update_state is not a string", { status: { update_state: [] } }, "status.update_state"],
+    ["is_historical_sync is not a boolean", { status: { is_historical_sync: "yes" } }, "status.is_historical_sync"],
+    ["warnings is not an array", { status: { warnings: { code: "w" } } }, "status.warnings"],
+    ["tasks is not an array", { status: { tasks: "t" } }, "status.tasks"],
+    ["a warning is not an object", { status: { warnings: ["w"] } }, "status.warnings[0]"],
+    ["a task code is not a string", { status: { tasks: [{ code: 5 }] } }, "status.tasks[0].code"],
+    ["rescheduled_for is unparseable", { status: { rescheduled_for: "soon" } }, "status.rescheduled_for"],
+  ];
+  it.each(wrongType)("rejects an item whose %s, with its id and a reason naming the field", (_name, extra, field) => {
+    const r = normalizeConnection(item("c9", extra));
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.id).toBe("c9");
+      expect(r.reason.startsWith(`${field} `)).toBe(true);
+    }
+  });
+});
