@@ -1,0 +1,196 @@
+// The pure per-cycle judge: previous state + this cycle's snapshots → next state, alert events, lifecycle events.
+import { conditionKind, EXEMPT_WHILE_PAUSED, exemption, visitConditions } from "./conditions.js";
+import { compareEvents, reminderDue, toAlert, type AlertEvent } from "./events.js";
+import {
+  alertKey,
+  WATCHER_CONNECTION_ID,
+  type AlertRecord,
+  type ConditionKind,
+  type ConnectionRecord,
+  type ConnectionSnapshot,
+  type HealthState,
+  type LifecycleEvent,
+  type ResolveReason,
+  type Severity,
+} from "./model.js";
+import { conditionRules, effectiveRules, isIgnored, type EffectiveRules, type Rules } from "./rules.js";
+
+/** This cycle's observation: every connection listed, by id. */
+export interface CurrentSnapshot {
+  connections: ReadonlyMap<string, ConnectionSnapshot>;
+}
+
+/** What `diff` returns. */
+export interface DiffResult {
+  next: HealthState;
+  /** Sorted: most severe first, then connection id, then condition. */
+  events: AlertEvent[];
+  /** Counted and logged, not alerted. No `added` events in the baseline cycle (every connection would be one). */
+  lifecycle: LifecycleEvent[];
+}
+
+/** Summaries that `withSetupTest` may have extended; a refresh keeps the extension while the base text is unchanged. */
+const ENRICHED_KINDS: ReadonlySet<ConditionKind> = new Set<ConditionKind>(["setup_broken", "sync_failed"]);
+
+/** Per-cycle working state; the visitor is one bound method so healthy connections allocate nothing. */
+class Judge {
+  readonly alerts: Map<string, AlertRecord>;
+  readonly held = new Set<string>();
+  readonly events: AlertEvent[] = [];
+  snapshot!: ConnectionSnapshot;
+  eff!: EffectiveRules;
+
+  constructor(
+    previous: HealthState,
+    readonly now: number,
+    readonly rules: Rules,
+    readonly baseline: boolean,
+  ) {
+    this.alerts = new Map(previous.alerts);
+  }
+
+  emit(type: AlertEvent["type"], rec: AlertRecord, snapshot: ConnectionSnapshot | undefined, reason: ResolveReason | null = null): void {
+    if (type === "resolved" && !this.rules.sendResolved) return;
+    this.events.push({ type, alert: toAlert(rec, snapshot, type, this.now, reason), baseline: this.baseline });
+  }
+
+  /** Called for each condition that holds on `this.snapshot`. */
+  readonly visit = (condition: string, kind: ConditionKind, severity: Severity, summary: string): void => {
+    const { now, snapshot } = this;
+    const key = alertKey(snapshot.id, condition);
+    this.held.add(key);
+    const rec = this.alerts.get(key);
+    if (rec === undefined || rec.phase === "pending") {
+      const streak = (rec?.streak ?? 0) + 1;
+      const fireAfter = this.eff.matched === null ? this.eff.fireAfter : conditionRules(this.rules, this.eff, condition, severity).fireAfter;
+      if (this.baseline || streak >= fireAfter) {
+        const fired: AlertRecord = {
+          connection_id: snapshot.id,
+          condition,
+          severity,
+          phase: "firing",
+          streak: 0,
+          started_at: now,
+          summary,
+          last_notified_at: now,
+        };
+        this.alerts.set(key, fired);
+        this.emit("firing", fired, snapshot);
+      } else {
+        this.alerts.set(key, {
+          connection_id: snapshot.id,
+          condition,
+          severity,
+          phase: "pending",
+          streak,
+          started_at: rec?.started_at ?? now,
+          summary,
+          last_notified_at: null,
+        });
+      }
+      return;
+    }
+    // Firing and still holding: refresh the summary, reset the clear streak, remind when due.
+    const fresh = ENRICHED_KINDS.has(kind) && rec.summary.startsWith(`${summary}: `) ? rec.summary : summary;
+    const remind = reminderDue(rec, now, this.rules.repeatIntervalMs);
+    if (fresh === rec.summary && rec.streak === 0 && !remind) return;
+    const updated: AlertRecord = { ...rec, summary: fresh, streak: 0, last_notified_at: remind ? now : rec.last_notified_at };
+    this.alerts.set(key, updated);
+    if (remind) this.emit("reminder", updated, snapshot);
+  };
+
+  /** Drops an alert record; a firing one resolves (with an event when resolves are sent). */
+  resolve(key: string, rec: AlertRecord, snapshot: ConnectionSnapshot | undefined, reason: ResolveReason | null): void {
+    this.alerts.delete(key);
+    if (rec.phase === "firing") this.emit("resolved", rec, snapshot, reason);
+  }
+}
+
+/**
+ * Judges one successful cycle. Never mutates `previous`; unchanged connection records are reused.
+ * The next state has `baseline_done` true and `last_success_at` = `now`. The watcher alert is left alone.
+ */
+export function diff(previous: HealthState, current: CurrentSnapshot, now: number, rules: Rules): DiffResult {
+  const baseline = !previous.baseline_done;
+  const judge = new Judge(previous, now, rules, baseline);
+  // Copy and update in place: unchanged records (same snapshot object) cost no write at all.
+  const connections = new Map<string, ConnectionRecord>(previous.connections);
+  const lifecycle: LifecycleEvent[] = [];
+  let carried = 0;
+
+  for (const [id, snap] of current.connections) {
+    if (id === WATCHER_CONNECTION_ID) continue;
+    const prevRec = previous.connections.get(id);
+    let resumedAt = prevRec?.resumed_at ?? null;
+    if (prevRec === undefined) {
+      if (!baseline) lifecycle.push({ kind: "added", connection_id: id });
+    } else {
+      carried++;
+      const p = prevRec.snapshot;
+      if (p !== snap) {
+        if (p.paused !== true && snap.paused === true) lifecycle.push({ kind: "paused", connection_id: id });
+        else if (p.paused === true && snap.paused !== true) {
+          lifecycle.push({ kind: "resumed", connection_id: id });
+          resumedAt = now;
+        }
+        if (p.schedule_type !== "manual" && snap.schedule_type === "manual") lifecycle.push({ kind: "manual", connection_id: id });
+        else if (p.schedule_type === "manual" && snap.schedule_type !== "manual") {
+          lifecycle.push({ kind: "automatic", connection_id: id });
+          resumedAt = now;
+        }
+        if (p.is_historical_sync !== true && snap.is_historical_sync === true) lifecycle.push({ kind: "historical_sync_started", connection_id: id });
+        if (snap.rescheduled_for !== null && snap.rescheduled_for !== p.rescheduled_for) lifecycle.push({ kind: "rescheduled", connection_id: id });
+      }
+    }
+    if (prevRec === undefined || prevRec.snapshot !== snap || prevRec.resumed_at !== resumedAt) connections.set(id, { snapshot: snap, resumed_at: resumedAt });
+    judge.snapshot = snap;
+    judge.eff = effectiveRules(rules, snap);
+    visitConditions(snap, resumedAt, now, rules, judge.eff, judge.visit);
+  }
+
+  // Removed connections (skip the scan when every previous connection was seen again).
+  if (carried !== previous.connections.size) {
+    for (const id of previous.connections.keys()) {
+      if (!current.connections.has(id) || id === WATCHER_CONNECTION_ID) {
+        connections.delete(id);
+        if (id !== WATCHER_CONNECTION_ID) lifecycle.push({ kind: "removed", connection_id: id });
+      }
+    }
+  }
+
+  // Alerts whose condition no longer holds: removed, exempt, ignored, or clearing.
+  for (const [key, rec] of previous.alerts) {
+    if (judge.held.has(key) || rec.connection_id === WATCHER_CONNECTION_ID) continue;
+    const snap = current.connections.get(rec.connection_id);
+    if (snap === undefined) {
+      judge.resolve(key, rec, previous.connections.get(rec.connection_id)?.snapshot, "removed");
+      continue;
+    }
+    if (rec.phase === "pending") {
+      judge.alerts.delete(key);
+      continue;
+    }
+    const exempt = exemption(snap);
+    if (exempt !== null && EXEMPT_WHILE_PAUSED.has(conditionKind(rec.condition))) {
+      judge.resolve(key, rec, snap, exempt);
+      continue;
+    }
+    const r = conditionRules(rules, effectiveRules(rules, snap), rec.condition, rec.severity);
+    const streak = rec.streak + 1;
+    if (isIgnored(r, rec.condition) || streak >= r.clearAfter) {
+      judge.resolve(key, rec, snap, null);
+      continue;
+    }
+    const remind = reminderDue(rec, now, rules.repeatIntervalMs);
+    const updated: AlertRecord = { ...rec, streak, last_notified_at: remind ? now : rec.last_notified_at };
+    judge.alerts.set(key, updated);
+    if (remind) judge.emit("reminder", updated, snap);
+  }
+
+  judge.events.sort(compareEvents);
+  return {
+    next: { baseline_done: true, connections, alerts: judge.alerts, last_success_at: now },
+    events: judge.events,
+    lifecycle,
+  };
+}

@@ -1,0 +1,64 @@
+// Alert events (fired, resolved, reminded) and how they are built from alert records and ordered.
+import type { Alert, AlertRecord, ConnectionSnapshot, ResolveReason } from "./model.js";
+
+/** One notification-worthy change of one alert in one cycle. */
+export interface AlertEvent {
+  type: "firing" | "resolved" | "reminder";
+  alert: Alert;
+  /** True for events of the baseline cycle (the first cycle with no saved state), sent as one digest. */
+  baseline: boolean;
+}
+
+/** Builds the notification form of an alert record; `snapshot` gives group, service and schema ("" when unknown). */
+export function toAlert(
+  rec: AlertRecord,
+  snapshot: ConnectionSnapshot | undefined,
+  type: AlertEvent["type"],
+  now: number,
+  reason: ResolveReason | null = null,
+): Alert {
+  const resolved = type === "resolved";
+  return {
+    status: resolved ? "resolved" : "firing",
+    connection_id: rec.connection_id,
+    condition: rec.condition,
+    severity: rec.severity,
+    group_id: snapshot?.group_id ?? "",
+    service: snapshot?.service ?? "",
+    schema: snapshot?.schema ?? "",
+    summary: rec.summary,
+    started_at: rec.started_at,
+    resolved_at: resolved ? now : null,
+    reason: resolved ? reason : null,
+    reminder: type === "reminder",
+  };
+}
+
+const SEVERITY_RANK = { critical: 0, warning: 1 } as const;
+
+/** Event order: most severe first, then connection id, then condition. */
+export function compareEvents(a: AlertEvent, b: AlertEvent): number {
+  const x = a.alert;
+  const y = b.alert;
+  const s = SEVERITY_RANK[x.severity] - SEVERITY_RANK[y.severity];
+  if (s !== 0) return s;
+  if (x.connection_id !== y.connection_id) return x.connection_id < y.connection_id ? -1 : 1;
+  if (x.condition !== y.condition) return x.condition < y.condition ? -1 : 1;
+  return 0;
+}
+
+/** True when a firing alert is due a reminder at `now` (repeat interval 0 disables reminders). */
+export function reminderDue(rec: AlertRecord, now: number, repeatIntervalMs: number): boolean {
+  return rec.phase === "firing" && repeatIntervalMs > 0 && rec.last_notified_at !== null && rec.last_notified_at + repeatIntervalMs <= now;
+}
+
+/**
+ * Adds the failed setup test to a summary: ("Setup is broken", {title: "Validate Login", message: "Invalid
+ * login credentials."}) → "Setup is broken: Validate Login failed (Invalid login credentials.)".
+ */
+export function withSetupTest(summary: string, test: { title: string; message: string | null }): string {
+  const title = test.title.trim();
+  const message = test.message?.trim() ?? "";
+  if (title === "") return message === "" ? summary : `${summary} (${message})`;
+  return message === "" ? `${summary}: ${title} failed` : `${summary}: ${title} failed (${message})`;
+}

@@ -1,0 +1,30 @@
+// The public face of the pure health judge: rules, conditions, diff, the watcher alert and the model.
+export * from "./model.js";
+export {
+  rulesFromConfig,
+  effectiveRules,
+  conditionRules,
+  conditionMatches,
+  isIgnored,
+  type Rules,
+  type ResolvedRules,
+  type EffectiveRules,
+  type RuleOverride,
+} from "./rules.js";
+export {
+  holdingConditions,
+  visitConditions,
+  staleThresholdMinutes,
+  staleSince,
+  exemption,
+  conditionKind,
+  severityOf,
+  formatDuration,
+  formatTime,
+  EXEMPT_WHILE_PAUSED,
+  type HeldCondition,
+  type ConditionVisitor,
+} from "./conditions.js";
+export { withSetupTest, compareEvents, toAlert, type AlertEvent } from "./events.js";
+export { diff, type CurrentSnapshot, type DiffResult } from "./diff.js";
+export { judgeWatcher, WATCHER_CONDITION, type WatcherResult } from "./watcher.js";

@@ -1,0 +1,150 @@
+// The judging rules resolved from config, and how overrides resolve them per connection and condition.
+import type { AlertsConfig, Matcher, RulesConfig } from "../config/schema.js";
+import type { ConnectionSnapshot, Severity } from "./model.js";
+
+/** The rules that apply to one connection (and condition) after overrides. */
+export interface ResolvedRules {
+  /** A fixed stale threshold in minutes, or null to compute it from the snapshot. */
+  staleMinutes: number | null;
+  staleFactor: number;
+  staleGraceMinutes: number;
+  staleDefaultMinutes: number;
+  fireAfter: number;
+  clearAfter: number;
+  /** Conditions not judged: exact names, or kind prefixes such as `warning:*`. */
+  ignore: readonly string[];
+}
+
+/** One override from config, with its precedence rank and lookup sets prepared. */
+export interface RuleOverride {
+  /** 3 connection_id or schema, 2 group_id, 1 service, 0 none; ties go to the later entry. */
+  rank: number;
+  index: number;
+  connectionIds: ReadonlySet<string> | null;
+  groupIds: ReadonlySet<string> | null;
+  services: ReadonlySet<string> | null;
+  schemas: ReadonlySet<string> | null;
+  /** Set when the matcher names conditions: the override then applies only to those. */
+  conditions: readonly string[] | null;
+  severities: readonly Severity[] | null;
+  fields: Partial<ResolvedRules>;
+}
+
+/** The resolved rules of one connection: its rules, plus the overrides needed to resolve narrowed ones per condition. */
+export interface EffectiveRules extends ResolvedRules {
+  /** Every matching override in ascending precedence, kept only when some of them are narrowed by condition or severity. */
+  matched: readonly RuleOverride[] | null;
+}
+
+/** Everything the health judge needs from config. */
+export interface Rules {
+  defaults: EffectiveRules;
+  /** In ascending precedence (apply in order; later wins). */
+  overrides: readonly RuleOverride[];
+  /** 0 means no reminders. */
+  repeatIntervalMs: number;
+  sendResolved: boolean;
+  watcherBlindMs: number;
+}
+
+const MINUTE_MS = 60_000;
+
+/** Builds the judging rules from the validated `rules` and `alerts` config sections. */
+export function rulesFromConfig(rules: RulesConfig, alerts: AlertsConfig): Rules {
+  const overrides = rules.overrides.map((o, index): RuleOverride => {
+    const m: Matcher = o.match;
+    const fields: Partial<ResolvedRules> = {};
+    if (o.stale_minutes !== undefined) fields.staleMinutes = o.stale_minutes;
+    if (o.stale_factor !== undefined) fields.staleFactor = o.stale_factor;
+    if (o.stale_grace_minutes !== undefined) fields.staleGraceMinutes = o.stale_grace_minutes;
+    if (o.stale_default_minutes !== undefined) fields.staleDefaultMinutes = o.stale_default_minutes;
+    if (o.fire_after !== undefined) fields.fireAfter = o.fire_after;
+    if (o.clear_after !== undefined) fields.clearAfter = o.clear_after;
+    if (o.ignore_conditions !== undefined) fields.ignore = [...o.ignore_conditions];
+    const rank = m.connection_id || m.schema ? 3 : m.group_id ? 2 : m.service ? 1 : 0;
+    return {
+      rank,
+      index,
+      connectionIds: m.connection_id ? new Set(m.connection_id) : null,
+      groupIds: m.group_id ? new Set(m.group_id) : null,
+      services: m.service ? new Set(m.service) : null,
+      schemas: m.schema ? new Set(m.schema) : null,
+      conditions: m.condition ? [...m.condition] : null,
+      severities: m.severity ? [...m.severity] : null,
+      fields,
+    };
+  });
+  overrides.sort((a, b) => a.rank - b.rank || a.index - b.index);
+  return {
+    defaults: {
+      staleMinutes: null,
+      staleFactor: rules.stale.factor,
+      staleGraceMinutes: rules.stale.grace_minutes,
+      staleDefaultMinutes: rules.stale.default_minutes,
+      fireAfter: rules.fire_after,
+      clearAfter: rules.clear_after,
+      ignore: [],
+      matched: null,
+    },
+    overrides,
+    repeatIntervalMs: alerts.repeat_interval_minutes * MINUTE_MS,
+    sendResolved: alerts.send_resolved,
+    watcherBlindMs: rules.watcher_blind_after_minutes * MINUTE_MS,
+  };
+}
+
+function matchesConnection(o: RuleOverride, s: ConnectionSnapshot): boolean {
+  return (
+    (o.connectionIds === null || o.connectionIds.has(s.id)) &&
+    (o.groupIds === null || (s.group_id !== null && o.groupIds.has(s.group_id))) &&
+    (o.services === null || (s.service !== null && o.services.has(s.service))) &&
+    (o.schemas === null || (s.schema !== null && o.schemas.has(s.schema)))
+  );
+}
+
+function matchesCondition(o: RuleOverride, condition: string, severity: Severity): boolean {
+  return (o.conditions === null || o.conditions.some((p) => conditionMatches(p, condition))) && (o.severities === null || o.severities.includes(severity));
+}
+
+/** True when `pattern` (an exact condition name or a kind prefix such as `warning:*`) names `condition`. */
+export function conditionMatches(pattern: string, condition: string): boolean {
+  if (pattern.endsWith(":*")) return condition.startsWith(pattern.slice(0, -1));
+  return pattern === condition;
+}
+
+/** True when `condition` is listed in the ignore patterns. */
+export function isIgnored(r: ResolvedRules, condition: string): boolean {
+  for (const p of r.ignore) if (conditionMatches(p, condition)) return true;
+  return false;
+}
+
+function apply(base: ResolvedRules, overrides: readonly RuleOverride[]): ResolvedRules {
+  const out: ResolvedRules = { ...base };
+  for (const o of overrides) Object.assign(out, o.fields);
+  return out;
+}
+
+/**
+ * Resolves the rules of one connection: matching overrides apply in precedence order
+ * (connection_id/schema > group_id > service > none; later entries win ties). Returns
+ * `rules.defaults` itself (no allocation) when no override matches.
+ */
+export function effectiveRules(rules: Rules, snapshot: ConnectionSnapshot): EffectiveRules {
+  let matched: RuleOverride[] | null = null;
+  for (const o of rules.overrides) {
+    if (matchesConnection(o, snapshot)) (matched ??= []).push(o);
+  }
+  if (matched === null) return rules.defaults;
+  const narrowed = matched.some((o) => o.conditions !== null || o.severities !== null);
+  const plain = narrowed ? matched.filter((o) => o.conditions === null && o.severities === null) : matched;
+  return { ...apply(rules.defaults, plain), matched: narrowed ? matched : null };
+}
+
+/** The rules for one condition of a connection (differs from `eff` only when an override is narrowed to conditions). */
+export function conditionRules(rules: Rules, eff: EffectiveRules, condition: string, severity: Severity): ResolvedRules {
+  if (eff.matched === null) return eff;
+  return apply(
+    rules.defaults,
+    eff.matched.filter((o) => matchesCondition(o, condition, severity)),
+  );
+}
