@@ -14,6 +14,17 @@ export interface Digest {
   alerts: Alert[];
 }
 
+/**
+ * Where a digest that a channel sends in several parts (the webhook) stands, so that a retry resumes after
+ * the parts the receiver already accepted instead of sending them again. Channels that send one message ignore it.
+ */
+export interface SendProgress {
+  /** How many leading alerts of the digest the receiver already accepted; they are not sent again. */
+  alertsSent: number;
+  /** Called after each accepted part with the new total of accepted leading alerts. */
+  onAccepted(alertsSent: number): void;
+}
+
 /** One delivery channel. `send` resolves when the channel accepted the whole digest. */
 export interface Notifier {
   readonly name: ChannelName;
@@ -21,7 +32,7 @@ export interface Notifier {
    * Deliver one digest. Throws `NotifyError` with `retryable` and `reason` on failure; never puts
    * a URL, token or password in the error. Must give up promptly when `signal` aborts.
    */
-  send(digest: Digest, signal?: AbortSignal): Promise<void>;
+  send(digest: Digest, signal?: AbortSignal, progress?: SendProgress): Promise<void>;
   /** Release connections (SMTP pool, HTTP agents). */
   close?(): Promise<void>;
 }

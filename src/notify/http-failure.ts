@@ -1,0 +1,100 @@
+// Classifies failed HTTP deliveries (status codes, Retry-After, transport errors) into NotifyErrors.
+import { NotifyError, type FailureReason } from "../errors.js";
+import type { ChannelName } from "../config/schema.js";
+import { safeCause, scrub } from "./redact.js";
+
+/** Parses `Retry-After` (delay in seconds or an HTTP date) into milliseconds from `now`; null when absent or unreadable. */
+export function parseRetryAfter(value: string | null | undefined, now: number): number | null {
+  if (value === null || value === undefined) return null;
+  const text = value.trim();
+  if (text === "") return null;
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) return null;
+  return Math.max(0, at - now);
+}
+
+/**
+ * The error for a non-2xx answer: 429 is retryable (`rate_limited`, with `Retry-After`), 5xx retryable
+ * (`server_error`), every other status permanent (`client_error`, or `auth` for 401/403).
+ */
+export function httpStatusError(
+  channel: ChannelName,
+  what: string,
+  status: number,
+  detail: string,
+  retryAfterMs: number | null,
+): NotifyError {
+  const suffix = detail ? ` ${detail}` : "";
+  if (status === 429) {
+    return new NotifyError(channel, `${what}: ${status}${suffix} (rate limited)`, { reason: "rate_limited", retryable: true, retryAfterMs });
+  }
+  if (status >= 500) {
+    return new NotifyError(channel, `${what}: ${status}${suffix}`, { reason: "server_error", retryable: true, retryAfterMs });
+  }
+  const reason: FailureReason = status === 401 || status === 403 ? "auth" : "client_error";
+  return new NotifyError(channel, `${what}: ${status}${suffix} (will not retry)`, { reason, retryable: false });
+}
+
+const TIMEOUT_CODES = new Set(["UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "ETIMEDOUT", "ESOCKETTIMEDOUT"]);
+
+/**
+ * The error for a request that got no answer: aborted by the caller (`aborted`), timed out (`timeout`),
+ * or a connection problem (`network`). All are retryable. The cause chain is kept with secrets scrubbed.
+ */
+export function transportError(
+  channel: ChannelName,
+  what: string,
+  err: unknown,
+  signal: AbortSignal | undefined,
+  secrets: readonly string[],
+): NotifyError {
+  const cause = safeCause(err, secrets);
+  if (signal?.aborted) {
+    const timedOut = isTimeoutReason(signal.reason);
+    return new NotifyError(channel, `${what}: ${timedOut ? "timed out" : "aborted"}`, {
+      reason: timedOut ? "timeout" : "aborted",
+      retryable: true,
+      cause,
+    });
+  }
+  const code = errorCodeOf(err);
+  if (isTimeoutReason(err) || (code !== null && TIMEOUT_CODES.has(code))) {
+    return new NotifyError(channel, `${what}: timed out${code ? ` (${code})` : ""}`, { reason: "timeout", retryable: true, cause });
+  }
+  const detail = code ?? scrub(innermostMessage(err), secrets);
+  return new NotifyError(channel, `${what}: ${detail}`, { reason: "network", retryable: true, cause });
+}
+
+/** True for the reason of an `AbortSignal.timeout()` signal (a DOMException named TimeoutError). */
+export function isTimeoutReason(reason: unknown): boolean {
+  return typeof reason === "object" && reason !== null && (reason as { name?: unknown }).name === "TimeoutError";
+}
+
+/** The first `code` string found along an error's cause chain (e.g. ECONNREFUSED, UND_ERR_SOCKET). */
+export function errorCodeOf(err: unknown): string | null {
+  let cur: unknown = err;
+  for (let i = 0; i < 6 && typeof cur === "object" && cur !== null; i++) {
+    const code = (cur as { code?: unknown }).code;
+    if (typeof code === "string" && code !== "") return code;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return null;
+}
+
+function innermostMessage(err: unknown): string {
+  let cur: unknown = err;
+  let msg = "request failed";
+  for (let i = 0; i < 6 && cur instanceof Error; i++) {
+    if (cur.message) msg = cur.message;
+    cur = cur.cause;
+  }
+  return msg;
+}
+
+/** A short, printable piece of a response body for an error message (first line, at most `max` chars). */
+export function bodySnippet(body: string, secrets: readonly string[], max = 120): string {
+  const line = body.trim().split(/\r?\n/, 1)[0] ?? "";
+  const clean = scrub(line, secrets).replace(/[^\x20-\x7e]/g, "?");
+  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
+}

@@ -1,0 +1,64 @@
+// Turns a digest into the JSON webhook payloads of SPEC §3, split over several POSTs past a size (pure).
+import type { Alert, ResolveReason, Severity } from "../../health/model.js";
+import type { Digest } from "../types.js";
+
+/** One alert as the webhook carries it: every field always present, times as ISO-8601 UTC. */
+export interface WebhookAlert {
+  status: "firing" | "resolved";
+  connection_id: string;
+  condition: string;
+  severity: Severity;
+  group_id: string;
+  service: string;
+  schema: string;
+  summary: string;
+  started_at: string;
+  resolved_at: string | null;
+  reason: ResolveReason | null;
+  reminder: boolean;
+}
+
+/** The body of one POST (SPEC §3). */
+export interface WebhookPayload {
+  version: "1";
+  source: "syncwatch";
+  sent_at: string;
+  alerts: WebhookAlert[];
+}
+
+/** Options of the webhook payload builder. */
+export interface WebhookPayloadOptions {
+  /** Alerts per POST; a digest with more is split over several POSTs, nothing is truncated. */
+  maxAlertsPerPost: number;
+  /** The send time (epoch ms), written as `sent_at`. */
+  now: number;
+}
+
+/** The POST bodies of a digest, in order; none for an empty digest. */
+export function buildWebhookPayloads(digest: Digest, opts: WebhookPayloadOptions): WebhookPayload[] {
+  const size = Math.max(1, Math.floor(opts.maxAlertsPerPost));
+  const sentAt = new Date(opts.now).toISOString();
+  const out: WebhookPayload[] = [];
+  for (let i = 0; i < digest.alerts.length; i += size) {
+    out.push({ version: "1", source: "syncwatch", sent_at: sentAt, alerts: digest.alerts.slice(i, i + size).map(toWebhookAlert) });
+  }
+  return out;
+}
+
+/** One alert in the payload's field order, with ISO times. */
+export function toWebhookAlert(a: Alert): WebhookAlert {
+  return {
+    status: a.status,
+    connection_id: a.connection_id,
+    condition: a.condition,
+    severity: a.severity,
+    group_id: a.group_id,
+    service: a.service,
+    schema: a.schema,
+    summary: a.summary,
+    started_at: new Date(a.started_at).toISOString(),
+    resolved_at: a.resolved_at === null ? null : new Date(a.resolved_at).toISOString(),
+    reason: a.reason,
+    reminder: a.reminder,
+  };
+}
