@@ -1,0 +1,378 @@
+// One watcher cycle, in order: read Fivetran, judge (diff), enrich, queue notifications, save, send, save, publish.
+import type { Logger } from "pino";
+import type { Config, ChannelName } from "./config/schema.js";
+import { ApiError, SyncwatchError, errorMessage } from "./errors.js";
+import type { FivetranSource } from "./fivetran/index.js";
+import { diff, judgeWatcher, withSetupTest, type AlertEvent, type Rules } from "./health/index.js";
+import { alertKey, type Alert, type ConnectionSnapshot, type HealthState, type LifecycleEvent } from "./health/model.js";
+import type { Metrics } from "./metrics/index.js";
+import { deliver, emptyOutbox, enqueue, parseOutbox, queuedByChannel, routeAlerts, type Outbox } from "./notify/index.js";
+import type { Notifier } from "./notify/types.js";
+import type { PersistedState, Store } from "./store/index.js";
+
+/** What the watcher needs; `main.ts` builds the concrete parts. */
+export interface WatcherDeps {
+  config: Config;
+  rules: Rules;
+  source: Pick<FivetranSource, "list" | "details">;
+  notifiers: Notifier[];
+  store: Store;
+  metrics: Metrics;
+  logger: Logger;
+  now?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** What one cycle did, for the CLI summary, the log line and tests. */
+export interface CycleReport {
+  outcome: "success" | "failure" | "held";
+  /** The error that failed the cycle (stable `code`), if any. */
+  error: SyncwatchError | null;
+  connections: number;
+  rejected: number;
+  requests: number;
+  pages: number;
+  firing: number;
+  fired: number;
+  resolved: number;
+  reminders: number;
+  events: AlertEvent[];
+  lifecycle: LifecycleEvent[];
+  durationMs: number;
+  /** When Fivetran asked us to come back (epoch ms), after a long `Retry-After`. */
+  holdUntil: number | null;
+}
+
+const MAX_ALERT_LOG_LINES = 200;
+const MAX_REJECT_LOG_LINES = 20;
+
+/** The stateful watcher: owns the in-memory state between cycles and persists it through the store. */
+export class Watcher {
+  private readonly deps: WatcherDeps;
+  private readonly now: () => number;
+  private readonly startedAt: number;
+  private state: PersistedState;
+  private loaded = false;
+
+  constructor(deps: WatcherDeps) {
+    this.deps = deps;
+    this.now = deps.now ?? Date.now;
+    this.startedAt = this.now();
+    this.state = { health: emptyHealth(), outbox: emptyOutbox(), hold_until: null };
+  }
+
+  /** True once the saved state has been loaded (or found absent). */
+  get ready(): boolean {
+    return this.loaded;
+  }
+
+  /** The current health state (read-only use). */
+  get health(): HealthState {
+    return this.state.health;
+  }
+
+  /** Loads saved state; an unusable file is moved aside and the next cycle is a fresh baseline. */
+  async init(): Promise<void> {
+    const { logger, metrics, store } = this.deps;
+    const report = await store.load();
+    if (report.discarded) {
+      logger.error(
+        { reason: report.discarded.reason, moved_to: report.discarded.movedTo },
+        "state file unusable: moved aside; starting over from a baseline",
+      );
+    }
+    if (report.state) {
+      this.state = { ...report.state, outbox: parseOutbox(report.state.outbox) };
+      logger.info(
+        {
+          connections: this.state.health.connections.size,
+          alerts: this.state.health.alerts.size,
+          queued: queuedCount(this.outbox),
+        },
+        "state loaded",
+      );
+    }
+    metrics.publish(this.state.health);
+    this.loaded = true;
+  }
+
+  /** Firing alerts now (watcher_blind included), most severe first. */
+  firing(): Alert[] {
+    const out: Alert[] = [];
+    for (const rec of this.state.health.alerts.values()) {
+      if (rec.phase !== "firing") continue;
+      const snap = this.state.health.connections.get(rec.connection_id)?.snapshot;
+      out.push({
+        status: "firing",
+        connection_id: rec.connection_id,
+        condition: rec.condition,
+        severity: rec.severity,
+        group_id: snap?.group_id ?? "",
+        service: snap?.service ?? "",
+        schema: snap?.schema ?? "",
+        summary: rec.summary,
+        started_at: rec.started_at,
+        resolved_at: null,
+        reason: null,
+        reminder: false,
+      });
+    }
+    return out.sort(bySeverityThenId);
+  }
+
+  /** Runs one cycle. Never throws: failures are reported, logged and counted. */
+  async cycle(signal?: AbortSignal): Promise<CycleReport> {
+    const { logger, metrics, source, config } = this.deps;
+    const started = this.now();
+    const report: CycleReport = {
+      outcome: "success",
+      error: null,
+      connections: 0,
+      rejected: 0,
+      requests: 0,
+      pages: 0,
+      firing: 0,
+      fired: 0,
+      resolved: 0,
+      reminders: 0,
+      events: [],
+      lifecycle: [],
+      durationMs: 0,
+      holdUntil: null,
+    };
+    const previous = this.state.health;
+    let health = previous;
+    let events: AlertEvent[] = [];
+
+    const hold = this.state.hold_until;
+    if (hold !== null && started < hold) {
+      report.outcome = "held";
+      report.holdUntil = hold;
+      logger.warn({ until: new Date(hold).toISOString() }, "skip Fivetran this cycle: rate limited until then");
+    } else {
+      try {
+        const listing = await source.list(signal);
+        report.requests = listing.requests;
+        report.pages = listing.pages;
+        report.rejected = listing.rejected.length;
+        const observed = this.observe(listing.connections, listing.rejected, previous);
+        report.connections = observed.size;
+        const result = diff(previous, { connections: observed }, started, this.deps.rules);
+        health = result.next;
+        events = result.events;
+        report.lifecycle = result.lifecycle;
+        await this.enrich(health, events, signal);
+        this.state.hold_until = null;
+      } catch (err) {
+        report.outcome = "failure";
+        report.error = toSyncwatchError(err);
+        if (err instanceof ApiError && err.code === "rate_limited" && err.retryAfterMs !== null) {
+          this.state.hold_until = started + err.retryAfterMs;
+          report.holdUntil = this.state.hold_until;
+        }
+        logger.error(
+          { err: { code: report.error.code, message: report.error.message }, hold_until: isoOrNull(this.state.hold_until) },
+          `poll Fivetran: ${report.error.message}`,
+        );
+      }
+    }
+
+    // syncwatch watches itself, whatever the outcome.
+    const watched = judgeWatcher(health, this.now(), this.deps.rules, this.startedAt);
+    health = watched.next;
+    events = [...events, ...watched.events];
+    report.events = events;
+
+    for (const ev of events) {
+      if (ev.type === "firing") report.fired++;
+      else if (ev.type === "resolved") report.resolved++;
+      else report.reminders++;
+    }
+    for (const rec of health.alerts.values()) if (rec.phase === "firing") report.firing++;
+    this.logEvents(events, report.lifecycle);
+    metrics.alertEvents?.(events);
+    for (const l of report.lifecycle) metrics.lifecycle?.(l.kind);
+
+    // Queue first and save, then send and save again: a crash may repeat a message, never lose one.
+    let outbox = this.outbox;
+    if (events.length > 0) {
+      const baseline = events.some((e) => e.baseline);
+      const alerts = events.map((e) => e.alert);
+      const routed = routeAlerts(alerts, config.alerts.routes, config.alerts.silences, started, this.configuredChannels());
+      const queued = enqueue(outbox, routed.byChannel, started, baseline, config.channels.delivery.max_queued);
+      outbox = queued.outbox;
+      for (const drop of queued.dropped) {
+        logger.error({ channel: drop.channel, count: drop.count }, "drop queued notifications: queue full");
+        metrics.notificationDropped?.(drop.channel, "queue_full", drop.count);
+      }
+      if (routed.silenced > 0) logger.info({ silenced: routed.silenced }, "alerts silenced");
+    }
+    this.state = { ...this.state, health, outbox };
+    await this.save();
+
+    if (queuedCount(outbox) > 0 && this.deps.notifiers.length > 0) {
+      const d = config.channels.delivery;
+      outbox = await deliver(outbox, this.deps.notifiers, {
+        maxAttempts: d.max_attempts,
+        baseDelayMs: d.base_delay_ms,
+        maxDelayMs: d.max_delay_ms,
+        timeoutMs: d.timeout_seconds * 1000,
+        sleep: this.deps.sleep,
+        signal,
+        logger,
+        onAttempt: (channel: ChannelName, outcome: "sent" | "failed") => metrics.notification(channel, outcome),
+        onDropped: (channel: ChannelName, reason: string, count: number) => metrics.notificationDropped?.(channel, reason, count),
+      });
+      this.state = { ...this.state, outbox };
+      await this.save();
+    } else if (queuedCount(outbox) > 0) {
+      // No channel is configured: the queue would never drain. Alerts were logged above.
+      this.state = { ...this.state, outbox: emptyOutbox() };
+    }
+    metrics.queued?.(queuedByChannel(this.outbox));
+
+    report.durationMs = this.now() - started;
+    if (report.outcome === "success") {
+      metrics.publish(health);
+      metrics.poll("success", report.durationMs / 1000, this.now());
+    } else if (report.outcome === "failure") {
+      metrics.poll("failure", report.durationMs / 1000);
+    }
+    metrics.itemsRejected?.(report.rejected);
+    logger.info(
+      {
+        outcome: report.outcome,
+        connections: report.connections,
+        rejected: report.rejected,
+        requests: report.requests,
+        pages: report.pages,
+        firing: report.firing,
+        new: report.fired,
+        resolved: report.resolved,
+        reminders: report.reminders,
+        queued: queuedCount(this.outbox),
+        duration_ms: report.durationMs,
+      },
+      cycleSummary(report),
+    );
+    return report;
+  }
+
+  private get outbox(): Outbox {
+    return this.state.outbox as Outbox;
+  }
+
+  /** Saves now (used on shutdown too). A failed save is logged and counted; the watcher keeps going. */
+  async save(): Promise<void> {
+    try {
+      await this.deps.store.save(this.state);
+    } catch (err) {
+      this.deps.logger.error({ err: { code: toSyncwatchError(err).code, message: errorMessage(err) } }, "save state failed; will retry next cycle");
+      this.deps.metrics.stateSaveFailed?.();
+    }
+  }
+
+  /** Merges the listing with the previous state: unreadable items keep their previous snapshot. */
+  private observe(
+    connections: ConnectionSnapshot[],
+    rejected: { id: string | null; reason: string }[],
+    previous: HealthState,
+  ): Map<string, ConnectionSnapshot> {
+    const observed = new Map<string, ConnectionSnapshot>();
+    for (const c of connections) observed.set(c.id, c);
+    let logged = 0;
+    for (const r of rejected) {
+      if (logged++ < MAX_REJECT_LOG_LINES) this.deps.logger.warn({ connection_id: r.id, reason: r.reason }, "skip unreadable connection item");
+      if (r.id === null || observed.has(r.id)) continue;
+      const prev = previous.connections.get(r.id);
+      if (prev) observed.set(r.id, prev.snapshot);
+    }
+    if (rejected.length > MAX_REJECT_LOG_LINES) {
+      this.deps.logger.warn({ count: rejected.length }, "skip unreadable connection items (only the first were logged)");
+    }
+    return observed;
+  }
+
+  /** Adds the failed setup test's title and message to alerts of connections that just started failing. */
+  private async enrich(health: HealthState, events: AlertEvent[], signal?: AbortSignal): Promise<void> {
+    const wanted = events.filter((e) => e.type === "firing" && (e.alert.condition === "setup_broken" || e.alert.condition === "sync_failed"));
+    if (wanted.length === 0) return;
+    const ids = [...new Set(wanted.map((e) => e.alert.connection_id))];
+    const details = await this.deps.source.details(ids, signal);
+    for (const ev of wanted) {
+      const test = details.get(ev.alert.connection_id);
+      if (!test) continue;
+      ev.alert = { ...ev.alert, summary: withSetupTest(ev.alert.summary, test) };
+      const key = alertKey(ev.alert.connection_id, ev.alert.condition);
+      const rec = health.alerts.get(key);
+      if (rec) health.alerts.set(key, { ...rec, summary: ev.alert.summary });
+    }
+  }
+
+  private configuredChannels(): ChannelName[] {
+    return this.deps.notifiers.map((n) => n.name);
+  }
+
+  private logEvents(events: AlertEvent[], lifecycle: LifecycleEvent[]): void {
+    const log = this.deps.logger;
+    let n = 0;
+    for (const ev of events) {
+      if (n++ >= MAX_ALERT_LOG_LINES) {
+        log.info({ more: events.length - MAX_ALERT_LOG_LINES }, "more alert events this cycle (not logged one by one)");
+        break;
+      }
+      const a = ev.alert;
+      const what = ev.type === "reminder" ? "still firing" : ev.type;
+      const who = a.connection_id === "" ? "syncwatch" : `${a.schema || a.connection_id} (${a.service || "unknown service"})`;
+      log.info(
+        {
+          alert: ev.type,
+          connection_id: a.connection_id,
+          condition: a.condition,
+          severity: a.severity,
+          group_id: a.group_id,
+          reason: a.reason,
+          baseline: ev.baseline,
+        },
+        `${what.toUpperCase()} ${a.severity} ${a.condition} ${who}: ${a.summary}${a.reason ? ` [${a.reason}]` : ""}`,
+      );
+    }
+    for (const l of lifecycle) log.info({ lifecycle: l.kind, connection_id: l.connection_id }, `connection ${l.kind}`);
+  }
+}
+
+/** The one-line human summary of a cycle, e.g. "cycle ok: 312 connections in 1 request, 5 firing (2 new, 1 resolved), 45 ms". */
+export function cycleSummary(r: CycleReport): string {
+  const timing = `${r.durationMs} ms`;
+  const alerts = `${r.firing} firing (${r.fired} new, ${r.resolved} resolved${r.reminders ? `, ${r.reminders} reminders` : ""})`;
+  if (r.outcome === "held") return `cycle held: Fivetran asked to wait until ${isoOrNull(r.holdUntil)}; ${alerts}, ${timing}`;
+  if (r.outcome === "failure") return `cycle failed: ${r.error?.message ?? "unknown error"}; alert state unchanged, ${timing}`;
+  const skipped = r.rejected ? `, ${r.rejected} unreadable items skipped` : "";
+  return `cycle ok: ${r.connections} connections in ${r.requests} request${r.requests === 1 ? "" : "s"}${skipped}, ${alerts}, ${timing}`;
+}
+
+function emptyHealth(): HealthState {
+  return { baseline_done: false, connections: new Map(), alerts: new Map(), last_success_at: null };
+}
+
+function isoOrNull(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}
+
+function toSyncwatchError(err: unknown): SyncwatchError {
+  if (err instanceof SyncwatchError) return err;
+  if (err instanceof Error && err.name === "AbortError") return new SyncwatchError("aborted", "cycle aborted", { cause: err });
+  return new SyncwatchError("api_error", errorMessage(err), { cause: err });
+}
+
+const SEVERITY_RANK = { critical: 0, warning: 1 } as const;
+
+function bySeverityThenId(a: Alert, b: Alert): number {
+  return SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.connection_id.localeCompare(b.connection_id) || a.condition.localeCompare(b.condition);
+}
+
+function queuedCount(outbox: Outbox): number {
+  let n = 0;
+  for (const q of Object.values(outbox.channels ?? {})) n += q.length;
+  return n;
+}

@@ -1,0 +1,145 @@
+// The commands as a user runs them: `once` against the simulator, `check-config` on good and bad files, exit codes.
+import { mkdtempSync, writeFileSync, readFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SimAccount, startSimulator } from "../../src/simulator/index.js";
+import { runCli } from "../helpers/cli.js";
+
+const KEY = "test-key";
+const SECRET = "s3cret-Value-never-logged";
+
+let sim: Awaited<ReturnType<typeof startSimulator>>;
+let dir: string;
+
+beforeAll(async () => {
+  const account = new SimAccount({ connections: 2500, groups: 5, seed: 42 });
+  sim = await startSimulator({ account, apiKey: KEY, apiSecret: SECRET });
+  dir = mkdtempSync(join(tmpdir(), "syncwatch-cli-"));
+});
+afterAll(async () => {
+  await sim.close();
+});
+
+function env(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    FIVETRAN_API_URL: sim.url,
+    FIVETRAN_API_KEY: KEY,
+    FIVETRAN_API_SECRET: SECRET,
+    SYNCWATCH_STATE_FILE: join(dir, `state-${Math.random().toString(36).slice(2)}.json`),
+    ...extra,
+  };
+}
+
+describe("once", () => {
+  it("exits 0 and says so when nothing fires", async () => {
+    const r = await runCli(["once"], env());
+    expect(r.stderr).not.toContain(SECRET);
+    expect(r.stdout).toContain("Read 2500 connections in 3 requests");
+    expect(r.stdout).toContain("Nothing is firing.");
+    expect(r.code).toBe(0);
+  });
+
+  it("prints a table of what is wrong and exits 1 when connections are broken", async () => {
+    const [a, b] = sim.account.ids();
+    sim.account.break(a!, { title: "Validate Login", message: "Invalid login credentials." });
+    sim.account.fail(b!);
+    try {
+      const r = await runCli(["once"], env());
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/2 firing: 2 critical, 0 warning/);
+      expect(r.stdout).toMatch(/CRITICAL\s+setup_broken/);
+      expect(r.stdout).toMatch(/CRITICAL\s+sync_failed/);
+      expect(r.stdout).toContain("Validate Login failed (Invalid login credentials.)");
+    } finally {
+      sim.account.fix(a!);
+      sim.account.fix(b!);
+    }
+  });
+
+  it("--json gives the same result as data", async () => {
+    const [a] = sim.account.ids();
+    sim.account.break(a!, { title: "Connect", message: "Host unreachable" });
+    try {
+      const r = await runCli(["once", "--json"], env());
+      expect(r.code).toBe(1);
+      const out = JSON.parse(r.stdout) as { outcome: string; connections: number; firing: { connection_id: string; condition: string }[] };
+      expect(out.outcome).toBe("success");
+      expect(out.connections).toBe(2500);
+      expect(out.firing.map((f) => [f.connection_id, f.condition])).toEqual([[a, "setup_broken"]]);
+    } finally {
+      sim.account.fix(a!);
+    }
+  });
+
+  it("exits 3 and names the credential variables when Fivetran rejects them, without printing the secret", async () => {
+    const r = await runCli(["once"], env({ FIVETRAN_API_SECRET: "wrong-secret-xyz" }));
+    expect(r.code).toBe(3);
+    const all = r.stdout + r.stderr;
+    expect(all).toContain("FIVETRAN_API_KEY");
+    expect(all).toContain("FIVETRAN_API_SECRET");
+    expect(all).not.toContain("wrong-secret-xyz");
+  });
+
+  it("exits 3 when Fivetran cannot be reached at all", async () => {
+    const r = await runCli(["once"], env({ FIVETRAN_API_URL: "http://127.0.0.1:9", FIVETRAN_API_SECRET: SECRET }), 30_000);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toContain("Could not read Fivetran");
+  });
+
+  it("exits 2 naming the missing credentials", async () => {
+    const r = await runCli(["once"], { FIVETRAN_API_URL: sim.url, SYNCWATCH_STATE_FILE: join(dir, "none.json") });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("FIVETRAN_API_KEY");
+    expect(r.stderr).toContain("FIVETRAN_API_SECRET");
+  });
+
+  it("keeps its state: a second run reports the same firing alert and the state file exists", async () => {
+    const state = join(dir, "kept.json");
+    const [a] = sim.account.ids();
+    sim.account.break(a!, {});
+    try {
+      const first = await runCli(["once"], env({ SYNCWATCH_STATE_FILE: state }));
+      const second = await runCli(["once"], env({ SYNCWATCH_STATE_FILE: state }));
+      expect([first.code, second.code]).toEqual([1, 1]);
+      expect(existsSync(state)).toBe(true);
+      expect(readFileSync(state, "utf8")).not.toContain(SECRET);
+    } finally {
+      sim.account.fix(a!);
+    }
+  });
+});
+
+describe("check-config", () => {
+  it("prints the effective config with secrets masked and exits 0", async () => {
+    const file = join(dir, "good.yaml");
+    writeFileSync(file, "schedule: '*/2 * * * *'\nchannels:\n  webhook:\n    url: https://hooks.example.com/T000/secret-path-123\n");
+    const r = await runCli(["check-config", "--config", file], env());
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("*/2 * * * *");
+    expect(r.stdout).toContain("channels on: webhook");
+    expect(r.stdout).not.toContain(SECRET);
+    expect(r.stdout).not.toContain("secret-path-123");
+  });
+
+  it("names every bad key and exits 2", async () => {
+    const file = join(dir, "bad.yaml");
+    writeFileSync(file, "schedul: '* * * * *'\nfivetran:\n  page_size: 5000\nalerts:\n  repeat_interval_minutes: soon\n");
+    const r = await runCli(["check-config", "--config", file], env());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("schedul");
+    expect(r.stderr).toContain("fivetran.page_size");
+    expect(r.stderr).toContain("alerts.repeat_interval_minutes");
+  });
+
+  it("rejects a bad schedule from the environment by its variable", async () => {
+    const r = await runCli(["check-config"], env({ SYNCWATCH_SCHEDULE: "every minute" }));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("SYNCWATCH_SCHEDULE");
+  });
+
+  it("exits 2 on an unknown command or option", async () => {
+    expect((await runCli(["frobnicate"], env())).code).toBe(2);
+    expect((await runCli(["once", "--bogus"], env())).code).toBe(2);
+  });
+});
