@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { Config, ChannelName } from "./config/schema.js";
 import { ApiError, SyncwatchError, errorMessage } from "./errors.js";
 import type { FivetranSource } from "./fivetran/index.js";
-import { diff, judgeWatcher, withSetupTest, type AlertEvent, type Rules } from "./health/index.js";
+import { diff, formatDuration, judgeWatcher, withSetupTest, type AlertEvent, type Rules } from "./health/index.js";
 import { alertKey, type Alert, type ConnectionSnapshot, type HealthState, type LifecycleEvent } from "./health/model.js";
 import type { Metrics } from "./metrics/index.js";
 import { deliver, emptyOutbox, enqueue, parseOutbox, queuedByChannel, routeAlerts, type Outbox } from "./notify/index.js";
@@ -334,7 +334,9 @@ export class Watcher {
           reason: a.reason,
           baseline: ev.baseline,
         },
-        `${what.toUpperCase()} ${a.severity} ${a.condition} ${who}: ${a.summary}${a.reason ? ` [${a.reason}]` : ""}`,
+        ev.type === "resolved"
+          ? `RESOLVED ${a.severity} ${a.condition} ${who} after ${formatDuration((a.resolved_at ?? a.started_at) - a.started_at)}${a.reason ? ` (${a.reason})` : ""}; it was: ${a.summary}`
+          : `${what.toUpperCase()} ${a.severity} ${a.condition} ${who}: ${a.summary}`,
       );
     }
     for (const l of lifecycle) log.info({ lifecycle: l.kind, connection_id: l.connection_id }, `connection ${l.kind}`);

@@ -43,7 +43,7 @@ export function createLogger(opts: LoggerOptions): Logger {
   if (opts.pretty) {
     const transport = pino.transport({
       target: "pino-pretty",
-      options: { colorize: process.stdout.isTTY, translateTime: "HH:MM:ss", ignore: "pid,hostname,name" },
+      options: { colorize: process.stdout.isTTY, translateTime: "HH:MM:ss", ignore: "pid,hostname,name", hideObject: true },
     }) as DestinationStream;
     return pino(options, transport);
   }

@@ -368,10 +368,10 @@ async function demoCommand(args: string[], io: Io): Promise<number> {
   const connections = intOption(v, "connections", 300, 10);
   const interval = intOption(v, "interval-seconds", 5, 1);
   const account = new SimAccount({ connections, groups: intOption(v, "groups", 8, 1), seed: 7, brokenFraction: 0.01 });
-  const apiKey = "demo";
-  const apiSecret = "demo-secret";
+  const apiKey = "demo-api-key";
+  const apiSecret = "demo-api-secret";
   const sim = await startSimulator({ account, host: "127.0.0.1", port: 0, apiKey, apiSecret });
-  const stateDir = mkdtempSync(join(tmpdir(), "syncwatch-demo-"));
+  const stateDir = mkdtempSync(join(tmpdir(), "syncwatch-state-"));
   const env: Record<string, string | undefined> = {
     ...io.env,
     FIVETRAN_API_URL: sim.url,

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SimAccount, startSimulator } from "../../src/simulator/index.js";
 import { runCli } from "../helpers/cli.js";
+import { healthyIds } from "../helpers/sim.js";
 
 const KEY = "test-key";
 const SECRET = "s3cret-Value-never-logged";
@@ -41,7 +42,7 @@ describe("once", () => {
   });
 
   it("prints a table of what is wrong and exits 1 when connections are broken", async () => {
-    const [a, b] = sim.account.ids();
+    const [a, b] = healthyIds(sim.account);
     sim.account.break(a!, { title: "Validate Login", message: "Invalid login credentials." });
     sim.account.fail(b!);
     try {
@@ -58,7 +59,7 @@ describe("once", () => {
   });
 
   it("--json gives the same result as data", async () => {
-    const [a] = sim.account.ids();
+    const [a] = healthyIds(sim.account);
     sim.account.break(a!, { title: "Connect", message: "Host unreachable" });
     try {
       const r = await runCli(["once", "--json"], env());
@@ -96,7 +97,7 @@ describe("once", () => {
 
   it("keeps its state: a second run reports the same firing alert and the state file exists", async () => {
     const state = join(dir, "kept.json");
-    const [a] = sim.account.ids();
+    const [a] = healthyIds(sim.account);
     sim.account.break(a!, {});
     try {
       const first = await runCli(["once"], env({ SYNCWATCH_STATE_FILE: state }));

@@ -10,6 +10,7 @@ import { buildApp, type App } from "../../src/main.js";
 import { SimAccount, startSimulator } from "../../src/simulator/index.js";
 import { FileStore } from "../../src/store/index.js";
 import { startReceiver, type Receiver } from "../helpers/receivers.js";
+import { healthyIds } from "../helpers/sim.js";
 
 interface Item {
   status: string;
@@ -62,11 +63,7 @@ beforeAll(async () => {
   sim = await startSimulator({ account, apiKey: "k", apiSecret: "scenario-secret" });
   receiver = await startReceiver();
   stateFile = join(mkdtempSync(join(tmpdir(), "syncwatch-scenario-")), "state.json");
-  healthy = (sim.account.truth() as { id: string; paused: boolean; schedule_type: string; status: { setup_state: string; update_state: string; warnings: unknown[]; tasks: unknown[] }; failed_at: string | null; succeeded_at: string | null }[])
-    .filter((c) => !c.paused && c.schedule_type !== "manual" && c.status.setup_state === "connected" && c.status.update_state !== "delayed")
-    .filter((c) => c.status.warnings.length === 0 && c.status.tasks.length === 0)
-    .filter((c) => c.failed_at === null || (c.succeeded_at !== null && c.failed_at < c.succeeded_at))
-    .map((c) => c.id);
+  healthy = healthyIds(sim.account);
   app = start();
   await app.watcher.init();
 });
