@@ -32,6 +32,7 @@ interface SimConnection {
   tasks: SimNotice[];
   failed_at: number | null;
   rescheduled_for: number | null;
+  daily_sync_time: string;
   /** Syncs keep succeeding on the schedule (unless paused or manual): succeeded_at follows the clock. */
   live: boolean;
   /** Start of the sync slots of a live connection (epoch ms). */
@@ -42,7 +43,8 @@ interface SimConnection {
   corrupt: CorruptKind | null;
   /** Bumped on every change; with succeeded_at it keys the cached JSON. */
   version: number;
-  cacheKey: string;
+  cacheVersion: number;
+  cacheSucceeded: number | null;
   cacheJson: string;
 }
 
@@ -113,6 +115,9 @@ export class SimAccount {
   private serial = 0;
   /** Bumped when connections are added or removed (listing order changes). */
   structureVersion = 0;
+  /** Bumped on every change of any connection (added, removed, mutated): cached pages older than this are stale. */
+  revision = 0;
+  private readonly filtered = new Map<string, { structure: number; items: SimConnection[] }>();
 
   constructor(opts: SimAccountOptions) {
     this.now = opts.now ?? Date.now;
@@ -123,10 +128,15 @@ export class SimAccount {
       const id = this.uniqueName(g, "g");
       this.groups.push({ id, name: `${pick(this.random, ["Warehouse", "Analytics", "Finance", "Marketing", "Product", "Sales"])} ${g + 1}`, created_at: t - 900 * DAY });
     }
-    const broken = Math.round(opts.connections * (opts.brokenFraction ?? 0));
+    const fraction = Math.min(1, Math.max(0, opts.brokenFraction ?? 0));
     for (let i = 0; i < opts.connections; i++) {
       const c = this.generate(this.groups[i % groupCount]!.id);
-      if (i < broken) this.breakConnection(c, { title: "Validate Login", message: "Invalid login credentials." });
+      // Broken ones are spread evenly over the listing; each broke 1 to 48 hours ago (no random draw, so the rest of
+      // the account is the same whatever the fraction).
+      if (Math.floor((i + 1) * fraction) > Math.floor(i * fraction)) {
+        this.breakConnection(c, { title: "Validate Login", message: "Invalid login credentials." });
+        if (c.succeededAt !== null) c.succeededAt -= (((i * 7) % 48) + 1) * 3_600_000;
+      }
       this.insert(c);
     }
   }
@@ -154,15 +164,29 @@ export class SimAccount {
   /** Connections in listing order, optionally only one group's or one schema's. */
   connections(filter: { group_id?: string | null; schema?: string | null } = {}): readonly SimConnection[] {
     if (!filter.group_id && !filter.schema) return this.list;
-    return this.list.filter((c) => (!filter.group_id || c.group_id === filter.group_id) && (!filter.schema || c.schema === filter.schema));
+    // group_id and schema never change after creation, so a filtered view stays valid until one is added or removed.
+    const key = `${filter.group_id ?? ""}\u0000${filter.schema ?? ""}`;
+    const hit = this.filtered.get(key);
+    if (hit && hit.structure === this.structureVersion) return hit.items;
+    const items = this.list.filter((c) => (!filter.group_id || c.group_id === filter.group_id) && (!filter.schema || c.schema === filter.schema));
+    if (this.filtered.size > 1000) this.filtered.clear();
+    this.filtered.set(key, { structure: this.structureVersion, items });
+    return items;
+  }
+
+  /** When this connection's listing item next changes by itself (its next scheduled success), epoch ms; Infinity if never. */
+  nextChangeAt(c: SimConnection): number {
+    if (!c.live || c.paused || c.schedule_type === "manual") return Number.POSITIVE_INFINITY;
+    const last = this.succeededAt(c);
+    return (last ?? this.now()) + (c.sync_frequency ?? 1440) * MINUTE;
   }
 
   /** One listing item as JSON text (cached while nothing about it changed). */
   itemJson(c: SimConnection): string {
     const succeeded = this.succeededAt(c);
-    const key = `${c.version}:${succeeded}`;
-    if (c.cacheKey !== key) {
-      c.cacheKey = key;
+    if (c.cacheVersion !== c.version || c.cacheSucceeded !== succeeded || c.cacheJson === "") {
+      c.cacheVersion = c.version;
+      c.cacheSucceeded = succeeded;
       c.cacheJson = JSON.stringify(this.item(c, succeeded));
     }
     return c.cacheJson;
@@ -302,6 +326,7 @@ export class SimAccount {
     const i = this.list.indexOf(c);
     if (i >= 0) this.list.splice(i, 1);
     this.structureVersion++;
+    this.revision++;
   }
 
   /** Adds a new healthy connection (fields may be given); returns its id. */
@@ -410,6 +435,7 @@ export class SimAccount {
     const c = this.mustGet(id);
     mutate(c);
     c.version++;
+    this.revision++;
   }
 
   private mustGet(id: string): SimConnection {
@@ -422,6 +448,7 @@ export class SimAccount {
     this.list.push(c);
     this.byId.set(c.id, c);
     this.structureVersion++;
+    this.revision++;
   }
 
   private uniqueName(i: number, prefix = ""): string {
@@ -467,13 +494,16 @@ export class SimAccount {
       // An old failure, well before the latest success.
       failed_at: oldFailure ? now - (effFreq * MINUTE + Math.floor(r() * 30 * DAY)) - (idle ? 21 * DAY : 0) : null,
       rescheduled_for: null,
-      live: !idle,
+      daily_sync_time: `${String(new Date(phase).getUTCHours()).padStart(2, "0")}:00`,
+      // Paused and manual connections stay live: their stored success shows until they are resumed or set to auto.
+      live: true,
       phase,
       succeededAt,
       setupTest: null,
       corrupt: null,
       version: 0,
-      cacheKey: "",
+      cacheVersion: -1,
+      cacheSucceeded: null,
       cacheJson: "",
     };
     return c;
@@ -493,6 +523,7 @@ export class SimAccount {
       paused: c.paused,
       pause_after_trial: false,
       sync_frequency: c.sync_frequency,
+      ...(c.sync_frequency === 1440 ? { daily_sync_time: c.daily_sync_time } : {}),
       schedule_type: c.schedule_type,
       data_delay_sensitivity: c.data_delay_sensitivity,
       data_delay_threshold: c.data_delay_threshold,

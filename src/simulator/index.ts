@@ -2,5 +2,5 @@
 export { SimAccount, type SimAccountOptions, type SimNotice, type CorruptKind } from "./account.js";
 export { SimFaults, type Fault } from "./faults.js";
 export { startSimulator, SimStats, type Simulator, type SimulatorOptions } from "./server.js";
-export { demoScenario, runScenario, type ScenarioStep } from "./scenario.js";
+export { demoScenario, runScenario, type ScenarioStep, type RunScenarioOptions } from "./scenario.js";
 export { seededRandom } from "./random.js";

@@ -21,13 +21,15 @@ function healthyIds(account: SimAccount): string[] {
 
 function label(account: SimAccount, id: string): string {
   const c = account.get(id);
-  return c ? `${String(c.schema)} (${String(c.service)})` : id;
+  return c ? `${String(c.service)} ${String(c.schema)}` : id;
 }
 
 /** About 90 seconds of incidents and recoveries on the account's connections. */
 export function demoScenario(account: SimAccount): ScenarioStep[] {
   const ids = healthyIds(account);
-  const cast = ids.filter((_, i) => i % 7 === 3).slice(0, 8);
+  // Spread the cast over the listing (every 7th when there are enough), so incidents land on different pages and groups.
+  const spaced = ids.filter((_, i) => i % 7 === 3);
+  const cast = (spaced.length >= 8 ? spaced : ids).slice(0, 8);
   if (cast.length < 8) return [];
   const [a, b, c, d, e, f, g, h] = cast as [string, string, string, string, string, string, string, string];
   const s = 1000;
@@ -63,21 +65,48 @@ export function demoScenario(account: SimAccount): ScenarioStep[] {
   ];
 }
 
+/** Options of `runScenario`. */
+export interface RunScenarioOptions {
+  /** Called after each step was applied. */
+  onStep?: (step: ScenarioStep) => void;
+  /** Called when a step throws (for example its connection was removed meanwhile); the script goes on. */
+  onError?: (err: unknown, step: ScenarioStep) => void;
+  /** Runs `fn` after `ms` and returns a cancel function; defaults to unref'd timers. Tests pass a fake one. */
+  schedule?: (fn: () => void, ms: number) => () => void;
+}
+
+function realSchedule(fn: () => void, ms: number): () => void {
+  const t = setTimeout(fn, ms);
+  t.unref();
+  return () => clearTimeout(t);
+}
+
 /** Runs the steps on timers (they never keep the process alive); returns a function that stops the rest. */
-export function runScenario(account: SimAccount, steps: readonly ScenarioStep[], opts: { onStep?: (step: ScenarioStep) => void; onError?: (err: unknown) => void } = {}): () => void {
-  const timers = steps.map((step) => {
-    const t = setTimeout(() => {
+export function runScenario(account: SimAccount, steps: readonly ScenarioStep[], opts: RunScenarioOptions = {}): () => void {
+  const schedule = opts.schedule ?? realSchedule;
+  // Steps with the same atMs keep their order: each is scheduled only after the previous one ran.
+  const ordered = steps.map((step, i) => ({ step, i })).sort((a, b) => a.step.atMs - b.step.atMs || a.i - b.i);
+  let cancel: (() => void) | null = null;
+  let stopped = false;
+  let elapsed = 0;
+  const next = (k: number): void => {
+    const entry = ordered[k];
+    if (stopped || !entry) return;
+    const { step } = entry;
+    cancel = schedule(() => {
+      elapsed = step.atMs;
       try {
         step.apply(account);
         opts.onStep?.(step);
       } catch (err) {
-        opts.onError?.(err);
+        opts.onError?.(err, step);
       }
-    }, step.atMs);
-    t.unref();
-    return t;
-  });
+      next(k + 1);
+    }, Math.max(0, step.atMs - elapsed));
+  };
+  next(0);
   return () => {
-    for (const t of timers) clearTimeout(t);
+    stopped = true;
+    cancel?.();
   };
 }

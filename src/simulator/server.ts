@@ -9,6 +9,8 @@ export class SimStats {
   requests: Record<string, number> = {};
   /** Listing pages served successfully. */
   pages = 0;
+  /** Connection items served in listing pages. */
+  items = 0;
 
   /** All requests to the Fivetran endpoints (the control API not counted). */
   total(): number {
@@ -19,8 +21,10 @@ export class SimStats {
   reset(): void {
     this.requests = {};
     this.pages = 0;
+    this.items = 0;
   }
 
+  /** Counts one request to this endpoint. */
   count(endpoint: string): void {
     this.requests[endpoint] = (this.requests[endpoint] ?? 0) + 1;
   }
@@ -45,6 +49,7 @@ export interface Simulator {
   close(): Promise<void>;
 }
 
+const LIST_HEAD = Buffer.from('{"code":"Success","message":"Connections list retrieved successfully","data":{"items":[');
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
 const HOUR = 3_600_000;
@@ -57,6 +62,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   const calls: number[] = [];
   let callsHead = 0;
   const pending = new Set<NodeJS.Timeout>();
+  const pages = new PageCache(account);
 
   const wait = (ms: number): Promise<void> =>
     new Promise((resolve) => {
@@ -67,6 +73,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       pending.add(t);
     });
 
+  /** Counts this call in the rolling hour; returns the calls left after it (negative once over budget). */
   function remaining(): number {
     const now = Date.now();
     calls.push(now);
@@ -75,7 +82,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       calls.splice(0, callsHead);
       callsHead = 0;
     }
-    return Math.max(0, faults.rateLimitBudget - (calls.length - callsHead));
+    return faults.rateLimitBudget - (calls.length - callsHead);
   }
 
   function authorized(req: IncomingMessage): boolean {
@@ -133,29 +140,41 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       envelope(res, 400, "InvalidInput", "invalid cursor", rate);
       return;
     }
-    const items = account.connections({ group_id: url.searchParams.get("group_id"), schema: url.searchParams.get("schema") });
+    const groupId = url.searchParams.get("group_id");
+    const schema = url.searchParams.get("schema");
+    const items = account.connections({ group_id: groupId, schema });
     const end = Math.min(items.length, offset + limit);
-    const parts: string[] = new Array<string>(Math.max(0, end - offset));
-    for (let i = offset; i < end; i++) parts[i - offset] = account.itemJson(items[i]!);
+    const body = pages.get(`${groupId ?? ""}\u0000${schema ?? ""}\u0000${offset}\u0000${end}`, items, offset, end);
     const next = faults.repeatCursor ? (cursor ?? encodeCursor(end)) : end < items.length ? encodeCursor(end) : null;
     const token = next === null ? "" : `,"${tokenName}":${JSON.stringify(next)}`;
+    const tail = Buffer.from(`]${token}}}`);
     stats.pages++;
-    send(res, 200, `{"code":"Success","data":{"items":[${parts.join(",")}]${token}}}`, rate);
+    stats.items += end > offset ? end - offset : 0;
+    res.writeHead(200, { "content-type": "application/json", "content-length": LIST_HEAD.length + body.length + tail.length, ...rate });
+    res.cork();
+    res.write(LIST_HEAD);
+    res.write(body);
+    res.end(tail);
   }
 
   function groups(res: ServerResponse, url: URL, rate: Record<string, string>): void {
-    const limit = Math.min(MAX_LIMIT, Math.max(1, Number(url.searchParams.get("limit") ?? DEFAULT_LIMIT) || DEFAULT_LIMIT));
+    const limitRaw = url.searchParams.get("limit");
+    const limit = limitRaw === null ? DEFAULT_LIMIT : Number(limitRaw);
     const cursor = url.searchParams.get("cursor");
-    const offset = cursor ? (decodeCursor(cursor) ?? 0) : 0;
+    const offset = cursor ? decodeCursor(cursor) : 0;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT || offset === null) {
+      envelope(res, 400, "InvalidInput", `limit must be between 1 and ${MAX_LIMIT} and cursor must come from a previous page`, rate);
+      return;
+    }
     const all = account.groupItems();
     const end = Math.min(all.length, offset + limit);
     stats.pages++;
-    send(res, 200, JSON.stringify({ code: "Success", data: { items: all.slice(offset, end), next_cursor: end < all.length ? encodeCursor(end) : null } }), rate);
+    send(res, 200, JSON.stringify({ code: "Success", message: "Groups list retrieved successfully", data: { items: all.slice(offset, end), next_cursor: end < all.length ? encodeCursor(end) : null } }), rate);
   }
 
   async function control(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     if (req.method === "GET" && path === "/_sim/truth") return send(res, 200, JSON.stringify(account.truth()));
-    if (req.method === "GET" && path === "/_sim/stats") return send(res, 200, JSON.stringify({ requests: stats.requests, total: stats.total(), pages: stats.pages, connections: account.size }));
+    if (req.method === "GET" && path === "/_sim/stats") return send(res, 200, JSON.stringify({ requests: stats.requests, total: stats.total(), pages: stats.pages, items: stats.items, connections: account.size }));
     if (req.method !== "POST") return envelope(res, 405, "MethodNotAllowed", "use POST");
     let body: unknown;
     try {
@@ -195,8 +214,11 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     const endpoint = endpointOf(req.method ?? "GET", path);
     stats.count(endpoint);
     if (faults.latencyMs > 0) await wait(faults.latencyMs);
-    const rate = { "x-rate-limit-remaining": String(remaining()) };
+    const left = remaining();
+    const rate = { "x-rate-limit-remaining": String(Math.max(0, left)) };
     if (!authorized(req)) return envelope(res, 401, "AuthFailed", "Authentication failed: invalid API key or secret", rate);
+
+    if (left < 0) return envelope(res, 429, "TooManyRequests", "API rate limit exceeded", { ...rate, "retry-after": String(Math.max(1, Math.ceil((calls[callsHead]! + HOUR - Date.now()) / 1000))) });
 
     if (req.method === "GET" && (path === "/v1/connections" || path === "/v1/connectors" || path === "/v1/groups")) {
       if (await applyFault(faults.take(), res, rate)) return;
@@ -283,4 +305,39 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
     req.on("error", reject);
   });
+}
+
+/**
+ * The items part of listing pages as bytes, kept while nothing on the page changed: no scripted change anywhere in the
+ * account (its revision) and no scheduled success on the page come due (its earliest next change).
+ */
+class PageCache {
+  private readonly pages = new Map<string, { revision: number; builtAt: number; validUntil: number; body: Buffer }>();
+  private bytes = 0;
+
+  constructor(private readonly account: SimAccount) {}
+
+  /** The comma-joined JSON of items[offset..end), from the cache when still valid. */
+  get(key: string, items: readonly Parameters<SimAccount["itemJson"]>[0][], offset: number, end: number): Buffer {
+    const now = this.account.now();
+    const hit = this.pages.get(key);
+    if (hit && hit.revision === this.account.revision && now >= hit.builtAt && now < hit.validUntil) return hit.body;
+    let validUntil = Number.POSITIVE_INFINITY;
+    const parts = new Array<string>(Math.max(0, end - offset));
+    for (let i = offset; i < end; i++) {
+      const c = items[i]!;
+      parts[i - offset] = this.account.itemJson(c);
+      validUntil = Math.min(validUntil, this.account.nextChangeAt(c));
+    }
+    const body = Buffer.from(parts.join(","));
+    if (hit) this.bytes -= hit.body.length;
+    // Bounded: a changed account leaves old pages behind, so start over rather than grow without end.
+    if (this.bytes + body.length > 512 * 1024 * 1024) {
+      this.pages.clear();
+      this.bytes = 0;
+    }
+    this.pages.set(key, { revision: this.account.revision, builtAt: now, validUntil, body });
+    this.bytes += body.length;
+    return body;
+  }
 }
