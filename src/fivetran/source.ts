@@ -75,7 +75,7 @@ export class FivetranSource {
       for (const raw of items) {
         const r = normalizeConnection(raw);
         if (r.ok) {
-          entries.delete(r.snapshot.id); // later occurrence wins, in its own place
+          if (entries.has(r.snapshot.id)) entries.delete(r.snapshot.id); // a repeat: the later occurrence wins, in its own place
           entries.set(r.snapshot.id, r);
         } else if (r.id === null) {
           noId.push({ id: null, reason: r.reason });
@@ -212,29 +212,34 @@ export class FivetranSource {
     signal: AbortSignal,
   ): Promise<void> {
     const seen = new Set<string>();
-    let cursor: string | null = null;
-    for (let n = 1; ; n++) {
-      if (n > this.config.max_pages) {
-        throw new ApiError("paging_loop", `${what}: more than max_pages (${this.config.max_pages}) pages, giving up`, {
-          reason: "bad_response",
-          retryable: false,
-        });
-      }
+    const fetchPage = (cursor: string | null, n: number): Promise<{ body: unknown }> => {
       const query = `?limit=${this.config.page_size}${extraQuery}${cursor === null ? "" : `&cursor=${encodeURIComponent(cursor)}`}`;
-      const pageWhat = `${what} page ${n}`;
-      const { body } = await this.client.getJson(endpoint, path + query, pageWhat, {
-        signal,
-        onAttempt: () => void counters.requests++,
-      });
+      return this.client.getJson(endpoint, path + query, `${what} page ${n}`, { signal, onAttempt: () => void counters.requests++ });
+    };
+    // The next page is requested before this one's items are read, so reading overlaps the network wait.
+    let pending: Promise<{ body: unknown }> = fetchPage(null, 1);
+    for (let n = 1; ; n++) {
+      const { body } = await pending;
       counters.pages++;
+      const pageWhat = `${what} page ${n}`;
       const { items, next } = envelope(body, pageWhat);
+      if (next !== null) {
+        if (seen.has(next)) {
+          throw new ApiError("paging_loop", `${pageWhat}: cursor repeated, giving up`, { reason: "bad_response", retryable: false });
+        }
+        if (n + 1 > this.config.max_pages) {
+          throw new ApiError("paging_loop", `${what}: more than max_pages (${this.config.max_pages}) pages, giving up`, {
+            reason: "bad_response",
+            retryable: false,
+          });
+        }
+        seen.add(next);
+        pending = fetchPage(next, n + 1);
+        // If reading this page throws, the prefetched request must not become an unhandled rejection.
+        pending.catch(() => undefined);
+      }
       accept(items);
       if (next === null) return;
-      if (seen.has(next)) {
-        throw new ApiError("paging_loop", `${pageWhat}: cursor repeated, giving up`, { reason: "bad_response", retryable: false });
-      }
-      seen.add(next);
-      cursor = next;
     }
   }
 }
