@@ -2,7 +2,7 @@
 import { promises as fs, constants as fsConstants } from "node:fs";
 import { dirname, basename, join } from "node:path";
 import { SyncwatchError } from "../errors.js";
-import { decodeState, encodeState } from "./codec.js";
+import { decodeState, encodeStateChunks } from "./codec.js";
 import type { LoadReport, PersistedState, Store } from "./types.js";
 
 /** Options for `FileStore`. */
@@ -42,21 +42,28 @@ export class FileStore implements Store {
   }
 
   async save(state: PersistedState): Promise<void> {
-    const text = encodeState(state, this.now());
+    const chunks = encodeStateChunks(state, this.now());
     const dir = dirname(this.path);
+    let written = 0;
     const tmp = join(dir, `.${basename(this.path)}.${process.pid}.${++this.saves}.tmp`);
     try {
       await fs.mkdir(dir, { recursive: true });
       const fh = await fs.open(tmp, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_TRUNC, 0o600);
       try {
-        await fh.writeFile(text, "utf8");
+        let bytes = 0;
+        for (const chunk of chunks) {
+          const buf = Buffer.from(chunk, "utf8");
+          await fh.write(buf, 0, buf.length);
+          bytes += buf.length;
+        }
+        written = bytes;
         await fh.sync();
       } finally {
         await fh.close();
       }
       await fs.rename(tmp, this.path);
       await syncDir(dir);
-      this.lastSaveBytes = Buffer.byteLength(text);
+      this.lastSaveBytes = written;
     } catch (err) {
       await fs.rm(tmp, { force: true }).catch(() => undefined);
       const code = (err as NodeJS.ErrnoException).code ?? "error";

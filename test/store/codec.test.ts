@@ -1,0 +1,64 @@
+// The state file's hand-written encoding round-trips every field exactly, escapes included.
+import { describe, expect, it } from "vitest";
+import { alertKey, type ConnectionSnapshot, type HealthState } from "../../src/health/model.js";
+import { decodeState, encodeState, encodeStateChunks } from "../../src/store/codec.js";
+import type { PersistedState } from "../../src/store/types.js";
+
+function snap(id: string, over: Partial<ConnectionSnapshot> = {}): ConnectionSnapshot {
+  return {
+    id,
+    group_id: "g1",
+    service: "salesforce",
+    schema: 'sf "prod"\n\\ünïcødé',
+    paused: false,
+    setup_state: "connected",
+    sync_state: "scheduled",
+    update_state: "on_schedule",
+    is_historical_sync: null,
+    warnings: [{ code: "w1", message: 'say "hi"' }],
+    tasks: [],
+    succeeded_at: 1_795_000_000_123,
+    failed_at: null,
+    created_at: 1_700_000_000_000,
+    sync_frequency: 360,
+    schedule_type: "auto",
+    data_delay_sensitivity: "CUSTOM",
+    data_delay_threshold: 90,
+    rescheduled_for: null,
+    ...over,
+  };
+}
+
+describe("state encoding", () => {
+  it("round-trips snapshots, alerts and the outbox exactly", () => {
+    const health: HealthState = {
+      baseline_done: true,
+      last_success_at: 1_795_000_000_000,
+      connections: new Map([
+        ["a", { snapshot: snap("a"), resumed_at: null }],
+        ["b\u2028", { snapshot: snap("b\u2028", { paused: null, group_id: null, tasks: [{ code: "t", message: null }] }), resumed_at: 5 }],
+      ]),
+      alerts: new Map([
+        [
+          alertKey("a", "warning:w1"),
+          { connection_id: "a", condition: "warning:w1", severity: "warning", phase: "firing", streak: 0, started_at: 1, summary: "Warning w1", last_notified_at: 2 },
+        ],
+      ]),
+    };
+    const state: PersistedState = { health, outbox: { channels: { webhook: [{ id: "x", alerts: [] }] } }, hold_until: 42 };
+    const text = encodeState(state, 0);
+    expect(() => JSON.parse(text) as unknown).not.toThrow();
+    const back = decodeState(text);
+    expect(back.health.connections).toEqual(health.connections);
+    expect(back.health.alerts).toEqual(health.alerts);
+    expect(back.outbox).toEqual(state.outbox);
+    expect(back.hold_until).toBe(42);
+  });
+
+  it("splits a large state into pieces of one valid document", () => {
+    const connections = new Map(Array.from({ length: 2500 }, (_, i) => [`c${i}`, { snapshot: snap(`c${i}`), resumed_at: null }] as const));
+    const chunks = encodeStateChunks({ health: { baseline_done: true, last_success_at: null, connections, alerts: new Map() }, outbox: null, hold_until: null }, 0);
+    expect(chunks.length).toBeGreaterThan(3);
+    expect(decodeState(chunks.join("")).health.connections.size).toBe(2500);
+  });
+});
