@@ -56,30 +56,24 @@ export async function buildConnectionFamilies(view: MetricsView, opts: BuildOpti
   for (let start = 0; start < records.length; start += blockSize) {
     if (start > 0) await yieldToLoop();
     const end = Math.min(records.length, start + blockSize);
-    let info = "";
-    let setup = "";
-    let sync = "";
-    let update = "";
-    let paused = "";
-    let warnings = "";
-    let tasks = "";
-    let success = "";
-    let failure = "";
+    // Lines go into arrays joined once per block: flat strings, not ropes of a million pieces that the
+    // socket write would have to flatten (and the heap to hold) all at once.
+    const lines: string[][] = [[], [], [], [], [], [], [], [], []];
+    const [info, setup, sync, update, paused, warnings, tasks, success, failure] = lines as [string[], string[], string[], string[], string[], string[], string[], string[], string[]];
     for (let i = start; i < end; i++) {
       const s = records[i]!.snapshot;
       const id = `{connection_id="${esc(String(s.id))}"`;
-      info += `${N.CONNECTION_INFO}${id},group_id="${esc(str(s.group_id))}",service="${esc(str(s.service))}",schema="${esc(str(s.schema))}"} 1\n`;
-      if (typeof s.setup_state === "string") setup += `${N.CONNECTION_SETUP_STATE}${id},state="${esc(s.setup_state)}"} 1\n`;
-      if (typeof s.sync_state === "string") sync += `${N.CONNECTION_SYNC_STATE}${id},state="${esc(s.sync_state)}"} 1\n`;
-      if (typeof s.update_state === "string") update += `${N.CONNECTION_UPDATE_STATE}${id},state="${esc(s.update_state)}"} 1\n`;
-      if (typeof s.paused === "boolean") paused += `${N.CONNECTION_PAUSED}${id}} ${s.paused ? 1 : 0}\n`;
-      warnings += `${N.CONNECTION_WARNINGS}${id}} ${Array.isArray(s.warnings) ? s.warnings.length : 0}\n`;
-      tasks += `${N.CONNECTION_TASKS}${id}} ${Array.isArray(s.tasks) ? s.tasks.length : 0}\n`;
-      if (typeof s.succeeded_at === "number") success += `${N.CONNECTION_LAST_SUCCESS}${id}} ${formatValue(s.succeeded_at / 1000)}\n`;
-      if (typeof s.failed_at === "number") failure += `${N.CONNECTION_LAST_FAILURE}${id}} ${formatValue(s.failed_at / 1000)}\n`;
+      info.push(`${N.CONNECTION_INFO}${id},group_id="${esc(str(s.group_id))}",service="${esc(str(s.service))}",schema="${esc(str(s.schema))}"} 1\n`);
+      if (typeof s.setup_state === "string") setup.push(`${N.CONNECTION_SETUP_STATE}${id},state="${esc(s.setup_state)}"} 1\n`);
+      if (typeof s.sync_state === "string") sync.push(`${N.CONNECTION_SYNC_STATE}${id},state="${esc(s.sync_state)}"} 1\n`);
+      if (typeof s.update_state === "string") update.push(`${N.CONNECTION_UPDATE_STATE}${id},state="${esc(s.update_state)}"} 1\n`);
+      if (typeof s.paused === "boolean") paused.push(`${N.CONNECTION_PAUSED}${id}} ${s.paused ? 1 : 0}\n`);
+      warnings.push(`${N.CONNECTION_WARNINGS}${id}} ${Array.isArray(s.warnings) ? s.warnings.length : 0}\n`);
+      tasks.push(`${N.CONNECTION_TASKS}${id}} ${Array.isArray(s.tasks) ? s.tasks.length : 0}\n`);
+      if (typeof s.succeeded_at === "number") success.push(`${N.CONNECTION_LAST_SUCCESS}${id}} ${formatValue(s.succeeded_at / 1000)}\n`);
+      if (typeof s.failed_at === "number") failure.push(`${N.CONNECTION_LAST_FAILURE}${id}} ${formatValue(s.failed_at / 1000)}\n`);
     }
-    const block = [info, setup, sync, update, paused, warnings, tasks, success, failure];
-    for (let f = 0; f < block.length; f++) if (block[f] !== "") parts[f]!.push(block[f]!);
+    for (let f = 0; f < lines.length; f++) if (lines[f]!.length > 0) parts[f]!.push(lines[f]!.join(""));
   }
 
   const firing = [familyHeader(N.ALERT, ALERT_HELP, "gauge")];
