@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { Config, ChannelName } from "./config/schema.js";
 import { ApiError, SyncwatchError, errorMessage } from "./errors.js";
 import type { FivetranSource } from "./fivetran/index.js";
-import { diff, formatDuration, judgeWatcher, withSetupTest, type AlertEvent, type Rules } from "./health/index.js";
+import { diff, formatDuration, judgeWatcher, toAlert, withSetupTest, type AlertEvent, type Rules } from "./health/index.js";
 import { alertKey, type Alert, type ConnectionSnapshot, type HealthState, type LifecycleEvent } from "./health/model.js";
 import type { Metrics } from "./metrics/index.js";
 import { deliver, emptyOutbox, enqueue, parseOutbox, queuedByChannel, routeAlerts, type Outbox } from "./notify/index.js";
@@ -101,21 +101,7 @@ export class Watcher {
     const out: Alert[] = [];
     for (const rec of this.state.health.alerts.values()) {
       if (rec.phase !== "firing") continue;
-      const snap = this.state.health.connections.get(rec.connection_id)?.snapshot;
-      out.push({
-        status: "firing",
-        connection_id: rec.connection_id,
-        condition: rec.condition,
-        severity: rec.severity,
-        group_id: snap?.group_id ?? "",
-        service: snap?.service ?? "",
-        schema: snap?.schema ?? "",
-        summary: rec.summary,
-        started_at: rec.started_at,
-        resolved_at: null,
-        reason: null,
-        reminder: false,
-      });
+      out.push(toAlert(rec, this.state.health.connections.get(rec.connection_id)?.snapshot, "firing", this.now()));
     }
     return out.sort(bySeverityThenId);
   }

@@ -3,6 +3,8 @@ import { Pool, type Dispatcher } from "undici";
 import type { Logger } from "pino";
 import { ApiError, type FailureReason } from "../errors.js";
 import type { FivetranConfig } from "../config/schema.js";
+import { parseRetryAfter } from "../http/retry-after.js";
+export { parseRetryAfter };
 
 /** The endpoint label of a call, as `syncwatch_api_requests_total{endpoint}` shows it. */
 export type Endpoint = "connections" | "connectors" | "details" | "groups";
@@ -55,16 +57,6 @@ export const realSleep: Sleep = (ms, signal) =>
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 
-/** Parses `Retry-After` (seconds or an HTTP date) into milliseconds from `now`; null when absent or unreadable. */
-export function parseRetryAfter(value: string | null | undefined, now: number): number | null {
-  if (value === null || value === undefined) return null;
-  const text = value.trim();
-  if (text === "") return null;
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-  const at = Date.parse(text);
-  if (Number.isNaN(at)) return null;
-  return Math.max(0, at - now);
-}
 
 const TIMEOUT_CODES = new Set(["UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "ETIMEDOUT"]);
 

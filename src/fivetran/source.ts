@@ -3,20 +3,11 @@ import type { Logger } from "pino";
 import { ApiError, errorMessage } from "../errors.js";
 import type { FivetranConfig } from "../config/schema.js";
 import type { ConnectionSnapshot } from "../health/model.js";
-import { FivetranClient, type Endpoint, type Sleep } from "./client.js";
+import { FivetranClient, type Endpoint, type FivetranClientOptions } from "./client.js";
 import { normalizeConnection } from "./normalize.js";
 
-/** What `FivetranSource` needs; `now`, `sleep` and `random` are injectable for tests. */
-export interface FivetranSourceOptions {
-  config: FivetranConfig;
-  version: string;
-  logger: Logger;
-  onRequest?: (endpoint: Endpoint, code: string) => void;
-  onRateLimitRemaining?: (n: number) => void;
-  now?: () => number;
-  sleep?: Sleep;
-  random?: () => number;
-}
+/** What `FivetranSource` needs (the client's options); `now`, `sleep` and `random` are injectable for tests. */
+export type FivetranSourceOptions = FivetranClientOptions;
 
 /** An item that could not be read; its connection keeps its previous snapshot. */
 export interface RejectedItem {

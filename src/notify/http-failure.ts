@@ -2,17 +2,9 @@
 import { NotifyError, type FailureReason } from "../errors.js";
 import type { ChannelName } from "../config/schema.js";
 import { safeCause, scrub } from "./redact.js";
+import { parseRetryAfter } from "../http/retry-after.js";
+export { parseRetryAfter };
 
-/** Parses `Retry-After` (delay in seconds or an HTTP date) into milliseconds from `now`; null when absent or unreadable. */
-export function parseRetryAfter(value: string | null | undefined, now: number): number | null {
-  if (value === null || value === undefined) return null;
-  const text = value.trim();
-  if (text === "") return null;
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-  const at = Date.parse(text);
-  if (Number.isNaN(at)) return null;
-  return Math.max(0, at - now);
-}
 
 /**
  * The error for a non-2xx answer: 429 is retryable (`rate_limited`, with `Retry-After`), 5xx retryable

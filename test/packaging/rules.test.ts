@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import * as names from "../../src/metrics/names.js";
+import { metricNames } from "./promql.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const RULES = "deploy/prometheus/syncwatch-rules.yaml";
@@ -29,23 +30,6 @@ function promtool(...args: string[]): { status: number | null; output: string } 
   return { status: res.status, output: `${res.stdout}${res.stderr}` };
 }
 
-const PROMQL_WORDS = new Set(["by", "without", "on", "ignoring", "group_left", "group_right", "and", "or", "unless", "bool", "offset", "inf", "nan"]);
-
-/** Metric names a PromQL expression selects (identifiers that are not functions, keywords or label names). */
-function metricNames(expr: string): Set<string> {
-  const stripped = expr
-    .replace(/"(?:[^"\\]|\\.)*"/g, '""')
-    .replace(/\{[^}]*\}/g, " ")
-    .replace(/\[[^\]]*\]/g, " ")
-    .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, " ");
-  const found = new Set<string>();
-  for (const m of stripped.matchAll(/(?<![\w.:])[a-zA-Z_:][a-zA-Z0-9_:]*/g)) {
-    const after = stripped.slice((m.index ?? 0) + m[0].length);
-    if (/^\s*\(/.test(after) || PROMQL_WORDS.has(m[0].toLowerCase())) continue;
-    found.add(m[0]);
-  }
-  return found;
-}
 
 const exported = new Set<string>(Object.values(names as Record<string, unknown>).filter((v): v is string => typeof v === "string"));
 const doc = parse(readFileSync(`${root}${RULES}`, "utf8")) as { groups: { name: string; rules: Rule[] }[] };
