@@ -346,7 +346,9 @@ async function simulateCommand(args: string[], io: Io): Promise<number> {
   const latency = intOption(v, "latency-ms", 0);
   if (latency > 0) sim.faults.setLatency(latency);
   io.out(`Simulated Fivetran API with ${connections} connections at ${sim.url}`);
-  io.out(`Try: FIVETRAN_API_URL=${sim.url} FIVETRAN_API_KEY=${apiKey} FIVETRAN_API_SECRET=<secret> npx syncwatch once`);
+  // The simulator's built-in credentials are not secrets; a secret given on the command line is not echoed.
+  const shownSecret = v["api-secret"] === undefined && io.env.FIVETRAN_API_SECRET === undefined ? apiSecret : "<your --api-secret>";
+  io.out(`Try: FIVETRAN_API_URL=${sim.url} FIVETRAN_API_KEY=${apiKey} FIVETRAN_API_SECRET=${shownSecret} npx syncwatch once`);
   io.out(`Control API: ${sim.url}/_sim/truth, POST ${sim.url}/_sim/actions, POST ${sim.url}/_sim/faults`);
   const stopScenario = scenario === "demo" ? runScenario(account, demoScenario(account), { onStep: (s) => io.out(`[scenario] ${s.note}`) }) : () => undefined;
   await new Promise<void>((resolve) => {
