@@ -1,0 +1,433 @@
+// Checks the Helm chart the way an SRE would before installing it: lint, values schema, rendered objects.
+// Rendering uses tools/chart-render (Go text/template + sprig, as `helm template`), built once per run.
+// `go` and `yamllint` are required: a missing tool fails the test, it is never skipped.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Ajv } from "ajv";
+import { ConfigMap, PersistentVolumeClaim, Secret, Service, ServiceAccount } from "kubernetes-models/v1";
+import { Deployment } from "kubernetes-models/apps/v1";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse, parseAllDocuments } from "yaml";
+import { loadConfig } from "../../src/config/load.js";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const CHART = join(root, "helm/syncwatch");
+const CI_DIR = join(CHART, "ci");
+const CACHE = join(root, "node_modules/.cache/chart-render");
+const RENDERER = join(CACHE, "chart-render");
+
+type Obj = Record<string, unknown> & {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+};
+
+interface EnvVar {
+  name: string;
+  value?: string;
+  valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean } };
+}
+
+interface Container {
+  name: string;
+  args?: string[];
+  env?: EnvVar[];
+  ports?: { name?: string; containerPort: number }[];
+  livenessProbe?: { httpGet?: { path?: string; port?: string | number } };
+  readinessProbe?: { httpGet?: { path?: string; port?: string | number } };
+  securityContext?: {
+    allowPrivilegeEscalation?: boolean;
+    readOnlyRootFilesystem?: boolean;
+    capabilities?: { drop?: string[] };
+  };
+  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+  volumeMounts?: { name: string; mountPath: string }[];
+}
+
+interface DeploymentShape {
+  spec: {
+    replicas: number;
+    strategy: { type: string };
+    template: {
+      metadata: { annotations: Record<string, string> };
+      spec: {
+        securityContext: {
+          runAsNonRoot?: boolean;
+          runAsUser?: number;
+          runAsGroup?: number;
+          fsGroup?: number;
+          seccompProfile?: { type: string };
+        };
+        containers: Container[];
+        volumes: { name: string; persistentVolumeClaim?: { claimName: string }; emptyDir?: object; configMap?: { name: string } }[];
+        terminationGracePeriodSeconds?: number;
+      };
+    };
+  };
+}
+
+/** Runs a command in the repository root; a missing binary throws (fails the test). */
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): { status: number | null; out: string } {
+  const res = spawnSync(cmd, args, { cwd: root, encoding: "utf8", env, maxBuffer: 64 * 1024 * 1024 });
+  if (res.error) throw new Error(`cannot run ${cmd} (is it installed?): ${res.error.message}`);
+  return { status: res.status, out: `${res.stdout}${res.stderr}` };
+}
+
+let scratch = "";
+
+/** Helm's values merge: maps merge key by key, anything else replaces. */
+function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    const isMap = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === "object" && !Array.isArray(x);
+    out[k] = isMap(b) && isMap(v) ? deepMerge(b, v) : v;
+  }
+  return out;
+}
+
+/** Writes a values file into the scratch dir and returns its path. */
+function valuesFile(name: string, values: unknown): string {
+  const file = join(scratch, `${name}.yaml`);
+  writeFileSync(file, typeof values === "string" ? values : JSON.stringify(values));
+  return file;
+}
+
+/** Renders the chart with the given values files; throws with the renderer's message on failure. */
+function render(...files: string[]): Obj[] {
+  const args = ["--name", "t", "--namespace", "monitoring", ...files.flatMap((f) => ["-f", f]), CHART];
+  const res = spawnSync(RENDERER, args, { cwd: root, encoding: "utf8" });
+  if (res.error) throw res.error;
+  if (res.status !== 0) throw new Error(`chart-render failed: ${res.stderr}`);
+  const docs = parseAllDocuments(res.stdout);
+  const objs: Obj[] = [];
+  for (const doc of docs) {
+    if (doc.errors.length > 0) throw new Error(`rendered YAML is invalid: ${doc.errors[0]?.message ?? ""}`);
+    const value: unknown = doc.toJS();
+    if (value !== null && value !== undefined) objs.push(value as Obj);
+  }
+  return objs;
+}
+
+function find(objs: Obj[], kind: string): Obj[] {
+  return objs.filter((o) => o.kind === kind);
+}
+
+function one(objs: Obj[], kind: string): Obj {
+  const found = find(objs, kind);
+  expect(found, `exactly one ${kind}`).toHaveLength(1);
+  return found[0] as Obj;
+}
+
+function deploymentOf(objs: Obj[]): DeploymentShape & Obj {
+  return one(objs, "Deployment") as DeploymentShape & Obj;
+}
+
+function containerOf(objs: Obj[]): Container {
+  const c = deploymentOf(objs).spec.template.spec.containers[0];
+  if (!c) throw new Error("no container");
+  return c;
+}
+
+/** Validates every object against the Kubernetes schemas (CRDs: shape only). */
+function validateAll(objs: Obj[]): void {
+  for (const o of objs) {
+    expect(o.metadata.name, `${o.kind} has a name`).toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
+    switch (o.kind) {
+      case "Deployment":
+        new Deployment(o).validate();
+        break;
+      case "Service":
+        new Service(o).validate();
+        break;
+      case "ConfigMap":
+        new ConfigMap(o).validate();
+        break;
+      case "Secret":
+        new Secret(o).validate();
+        break;
+      case "ServiceAccount":
+        new ServiceAccount(o).validate();
+        break;
+      case "PersistentVolumeClaim":
+        new PersistentVolumeClaim(o).validate();
+        break;
+      case "ServiceMonitor":
+      case "PodMonitor":
+      case "PrometheusRule":
+        expect(o.apiVersion).toBe("monitoring.coreos.com/v1");
+        expect(typeof o.spec).toBe("object");
+        expect(o.spec).not.toBeNull();
+        break;
+      default:
+        throw new Error(`unexpected kind ${o.kind}`);
+    }
+  }
+}
+
+/** The config.yaml the chart's ConfigMap carries. */
+function renderedConfig(objs: Obj[]): string {
+  const cm = find(objs, "ConfigMap").find((o) => (o as { data?: Record<string, string> }).data?.["config.yaml"] !== undefined) as
+    | (Obj & { data: Record<string, string> })
+    | undefined;
+  if (!cm) throw new Error("no ConfigMap with config.yaml");
+  return cm.data["config.yaml"] as string;
+}
+
+const ciFiles = readdirSync(CI_DIR)
+  .filter((f) => f.endsWith("-values.yaml"))
+  .sort();
+
+beforeAll(() => {
+  scratch = mkdtempSync(join(tmpdir(), "syncwatch-chart-"));
+  mkdirSync(CACHE, { recursive: true });
+  const env = { ...process.env, GOPATH: "/usr/share/gocode", GO111MODULE: "off", GOFLAGS: "", GOCACHE: process.env.GOCACHE ?? join(CACHE, "go-build") };
+  const built = run("go", ["build", "-o", RENDERER, "./tools/chart-render"], env);
+  if (built.status !== 0) throw new Error(`building tools/chart-render failed:\n${built.out}`);
+}, 120_000);
+
+afterAll(() => {
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+describe("chart files", () => {
+  it("pass yamllint (Chart.yaml, values.yaml, ci/*.yaml)", () => {
+    const files = ["Chart.yaml", "values.yaml", ...ciFiles.map((f) => `ci/${f}`)].map((f) => join(CHART, f));
+    const res = run("yamllint", ["-c", join(root, ".yamllint"), "-s", ...files]);
+    expect(res.out).toBe("");
+    expect(res.status).toBe(0);
+  });
+
+  it("declare a v2 application chart 0.1.0 for Kubernetes 1.23 or later", () => {
+    const chart = parse(readFileSync(join(CHART, "Chart.yaml"), "utf8")) as Record<string, unknown>;
+    expect(chart).toMatchObject({ apiVersion: "v2", name: "syncwatch", type: "application", version: "0.1.0", appVersion: "0.1.0", kubeVersion: ">=1.23.0-0" });
+  });
+
+  it("validate values.yaml and every ci values file against values.schema.json", () => {
+    const schema = JSON.parse(readFileSync(join(CHART, "values.schema.json"), "utf8")) as object;
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    const validate = ajv.compile(schema);
+    const defaults = parse(readFileSync(join(CHART, "values.yaml"), "utf8")) as Record<string, unknown>;
+    expect(validate(defaults), JSON.stringify(validate.errors)).toBe(true);
+    expect(ciFiles.length).toBeGreaterThanOrEqual(4);
+    for (const f of ciFiles) {
+      const values = (parse(readFileSync(join(CI_DIR, f), "utf8")) ?? {}) as Record<string, unknown>;
+      // Helm validates the merged values; the file on its own must pass too (the schema has no required keys).
+      expect(validate(values), `${f}: ${JSON.stringify(validate.errors)}`).toBe(true);
+      expect(validate(deepMerge(defaults, values)), `${f} merged: ${JSON.stringify(validate.errors)}`).toBe(true);
+    }
+    // The schema is strict: a typo at the top level or inside the chart's own objects is rejected.
+    expect(validate({ ...defaults, replicaCount: 2 })).toBe(false);
+    expect(validate({ ...defaults, persistence: { enabled: true, sise: "1Gi" } })).toBe(false);
+    expect(validate({ ...defaults, config: { shedule: "* * * * *" } })).toBe(false);
+  });
+
+  it("document every value in README.md", () => {
+    const readme = readFileSync(join(CHART, "README.md"), "utf8");
+    const defaults = parse(readFileSync(join(CHART, "values.yaml"), "utf8")) as Record<string, unknown>;
+    const keys: string[] = [];
+    const walk = (prefix: string, v: unknown): void => {
+      if (v !== null && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length > 0 && !["config", "podSecurityContext", "securityContext", "livenessProbe", "readinessProbe", "resources"].includes(prefix)) {
+        for (const [k, child] of Object.entries(v)) walk(prefix ? `${prefix}.${k}` : k, child);
+      } else keys.push(prefix);
+    };
+    walk("", defaults);
+    for (const k of keys) expect(readme, `README documents ${k}`).toContain(`| \`${k}\` |`);
+  });
+});
+
+describe("rendered chart", () => {
+  it.each(["(chart defaults)", ...ciFiles])("renders valid Kubernetes objects with %s", (file) => {
+    const objs = file === "(chart defaults)" ? render() : render(join(CI_DIR, file));
+    validateAll(objs);
+    const dep = deploymentOf(objs);
+    expect(dep.spec.replicas).toBe(1);
+    expect(dep.spec.strategy).toEqual({ type: "Recreate" });
+  });
+
+  it("catches a broken object (the Kubernetes schema check can fail)", () => {
+    const objs = render(join(CI_DIR, "default-values.yaml"));
+    const broken = structuredClone(objs);
+    const dep = deploymentOf(broken);
+    (dep.spec.template.spec.containers[0] as unknown as { ports: unknown }).ports = [{ name: "http-metrics", containerPort: "nine" }];
+    expect(() => validateAll(broken)).toThrow();
+  });
+
+  it("runs non-root with a read-only root filesystem, no capabilities and the RuntimeDefault seccomp profile", () => {
+    const objs = render(join(CI_DIR, "default-values.yaml"));
+    const pod = deploymentOf(objs).spec.template.spec;
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } });
+    const c = containerOf(objs);
+    expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+    // A read-only root needs writable /data (state) and /tmp.
+    expect(c.volumeMounts?.map((m) => m.mountPath).sort()).toEqual(["/data", "/etc/syncwatch", "/tmp"]);
+    expect(c.resources).toEqual({ requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } });
+    expect(pod.terminationGracePeriodSeconds).toBe(30);
+  });
+
+  it("serves metrics on 9464 (http-metrics) with probes on /healthz and /readyz, and runs `syncwatch run`", () => {
+    const objs = render(join(CI_DIR, "default-values.yaml"));
+    const c = containerOf(objs);
+    expect(c.args).toEqual(["run"]);
+    expect(c.ports).toEqual([{ name: "http-metrics", containerPort: 9464, protocol: "TCP" }]);
+    expect(c.livenessProbe?.httpGet).toEqual({ path: "/healthz", port: "http-metrics" });
+    expect(c.readinessProbe?.httpGet).toEqual({ path: "/readyz", port: "http-metrics" });
+    const svc = one(objs, "Service") as Obj & { spec: { type: string; ports: unknown[] } };
+    expect(svc.spec.type).toBe("ClusterIP");
+    expect(svc.spec.ports).toEqual([{ name: "http-metrics", port: 9464, targetPort: "http-metrics", protocol: "TCP" }]);
+  });
+
+  it("passes credentials from the Secret under the exact SPEC variable names", () => {
+    const objs = render(join(CI_DIR, "monitoring-values.yaml"));
+    const env = containerOf(objs).env ?? [];
+    const byName = new Map(env.map((e) => [e.name, e]));
+    expect(byName.get("SYNCWATCH_CONFIG")?.value).toBe("/etc/syncwatch/config.yaml");
+    expect(byName.get("SYNCWATCH_STATE_FILE")?.value).toBe("/data/state.json");
+    expect(byName.get("LOG_LEVEL")?.value).toBe("info");
+    const secret = one(objs, "Secret") as Obj & { data: Record<string, string> };
+    for (const [name, optional] of [
+      ["FIVETRAN_API_KEY", undefined],
+      ["FIVETRAN_API_SECRET", undefined],
+      ["SLACK_WEBHOOK_URL", true],
+      ["SMTP_URL", true],
+      ["ALERT_WEBHOOK_URL", true],
+    ] as const) {
+      expect(byName.get(name)?.valueFrom?.secretKeyRef, name).toEqual({ name: secret.metadata.name, key: name, ...(optional ? { optional } : {}) });
+    }
+    // Only the values given are in the Secret, base64-encoded.
+    expect(Object.keys(secret.data).sort()).toEqual(["ALERT_WEBHOOK_URL", "FIVETRAN_API_KEY", "FIVETRAN_API_SECRET", "SLACK_WEBHOOK_URL"]);
+    expect(Buffer.from(secret.data.FIVETRAN_API_SECRET ?? "", "base64").toString()).toBe("ci-secret");
+    // No secret value leaks into the ConfigMap or plain env values.
+    expect(renderedConfig(objs)).not.toContain("ci-secret");
+    expect(env.some((e) => e.value === "ci-secret")).toBe(false);
+  });
+
+  it("honours secret.existingSecret (no Secret rendered) and persistence.existingClaim (no PVC rendered)", () => {
+    const objs = render(join(CI_DIR, "existing-secret-values.yaml"));
+    expect(find(objs, "Secret")).toHaveLength(0);
+    expect(find(objs, "PersistentVolumeClaim")).toHaveLength(0);
+    const env = containerOf(objs).env ?? [];
+    const refs = env.filter((e) => e.valueFrom?.secretKeyRef).map((e) => e.valueFrom?.secretKeyRef?.name);
+    expect(refs.length).toBe(5);
+    expect(new Set(refs)).toEqual(new Set(["syncwatch-credentials"]));
+    const data = deploymentOf(objs).spec.template.spec.volumes.find((v) => v.name === "data");
+    expect(data?.persistentVolumeClaim).toEqual({ claimName: "syncwatch-state" });
+    const byName = new Map(env.map((e) => [e.name, e.value]));
+    expect(byName.get("ALERT_EMAIL_FROM")).toBe("syncwatch@example.com");
+    expect(byName.get("ALERT_EMAIL_TO")).toBe("data-oncall@example.com,platform@example.com");
+    expect(byName.get("LOG_LEVEL")).toBe("debug");
+  });
+
+  it("keeps state on a 1Gi ReadWriteOnce claim by default, and on an emptyDir when persistence is off", () => {
+    const withPvc = render(join(CI_DIR, "default-values.yaml"));
+    const pvc = one(withPvc, "PersistentVolumeClaim") as Obj & { spec: { accessModes: string[]; resources: { requests: { storage: string } } } };
+    expect(pvc.spec.accessModes).toEqual(["ReadWriteOnce"]);
+    expect(pvc.spec.resources.requests.storage).toBe("1Gi");
+    const data = deploymentOf(withPvc).spec.template.spec.volumes.find((v) => v.name === "data");
+    expect(data?.persistentVolumeClaim?.claimName).toBe(pvc.metadata.name);
+
+    const without = render(join(CI_DIR, "no-persistence-values.yaml"));
+    expect(find(without, "PersistentVolumeClaim")).toHaveLength(0);
+    expect(find(without, "ServiceAccount")).toHaveLength(0);
+    const vol = deploymentOf(without).spec.template.spec.volumes.find((v) => v.name === "data");
+    expect(vol?.emptyDir).toEqual({});
+    expect(vol?.persistentVolumeClaim).toBeUndefined();
+  });
+
+  it("changes the checksum annotations when the config or the credentials change, so pods restart", () => {
+    const base = render(join(CI_DIR, "default-values.yaml"));
+    const otherConfig = render(join(CI_DIR, "default-values.yaml"), valuesFile("schedule", { config: { schedule: "*/10 * * * *" } }));
+    const otherSecret = render(join(CI_DIR, "default-values.yaml"), valuesFile("secret", { secret: { fivetranApiSecret: "rotated" } }));
+    const ann = (objs: Obj[]): Record<string, string> => deploymentOf(objs).spec.template.metadata.annotations;
+    expect(ann(base)["checksum/config"]).toMatch(/^[a-f0-9]{64}$/);
+    expect(ann(base)["checksum/secret"]).toMatch(/^[a-f0-9]{64}$/);
+    expect(ann(otherConfig)["checksum/config"]).not.toBe(ann(base)["checksum/config"]);
+    expect(ann(otherConfig)["checksum/secret"]).toBe(ann(base)["checksum/secret"]);
+    expect(ann(otherSecret)["checksum/secret"]).not.toBe(ann(base)["checksum/secret"]);
+    expect(ann(otherSecret)["checksum/config"]).toBe(ann(base)["checksum/config"]);
+  });
+
+  // Every ci file carries credentials (in the chart's Secret or an existing one); the bare defaults have none.
+  it.each(ciFiles)("renders a config.yaml that syncwatch's own loader accepts (%s)", (file) => {
+    const objs = render(join(CI_DIR, file));
+    const configPath = join(scratch, `config-${file.replace(/[^a-z-]/g, "")}.yaml`);
+    writeFileSync(configPath, renderedConfig(objs));
+    // The pod's environment as the Deployment sets it, secret references resolved from the chart's Secret
+    // (or, with an existing Secret, from test values for the keys the cluster's Secret would hold).
+    const secrets = find(objs, "Secret").map((o) => (o as { data?: Record<string, string> | null }).data ?? {});
+    const secret = secrets.length > 0 ? { data: secrets[0] } : undefined;
+    const existing: Record<string, string> = { FIVETRAN_API_KEY: "test-key", FIVETRAN_API_SECRET: "test-secret", SMTP_URL: "smtp://u:p@smtp.example.com:587" };
+    const env: Record<string, string> = {};
+    for (const e of containerOf(objs).env ?? []) {
+      const ref = e.valueFrom?.secretKeyRef;
+      if (e.value !== undefined) env[e.name] = e.value;
+      else if (ref && secret) {
+        const b64 = secret.data?.[ref.key];
+        if (b64 !== undefined) env[e.name] = Buffer.from(b64, "base64").toString();
+        else expect(ref.optional, `${ref.key} is missing from the Secret, so it must be optional`).toBe(true);
+      } else if (ref && existing[ref.key] !== undefined) env[e.name] = existing[ref.key] as string;
+    }
+    expect(env.SYNCWATCH_CONFIG).toBe("/etc/syncwatch/config.yaml");
+    const loaded = loadConfig({ file: configPath, env: { ...env, SYNCWATCH_CONFIG: configPath } });
+    expect(loaded.config.state_file).toBe("/data/state.json");
+    expect(loaded.config.server.port).toBe(containerOf(objs).ports?.[0]?.containerPort);
+    expect(loaded.config.fivetran.api_key).toMatch(/^(ci|test)-key$/);
+  });
+
+  it("rejects an invalid config in values before anything is installed", () => {
+    const objs = render(join(CI_DIR, "default-values.yaml"), valuesFile("badcfg", { config: { schedule: "*/5 * * * *", server: { port: 9464 }, fivetran: { page_size: 5000 } } }));
+    const configPath = join(scratch, "bad-config.yaml");
+    writeFileSync(configPath, renderedConfig(objs));
+    expect(() => loadConfig({ file: configPath, env: { FIVETRAN_API_KEY: "k", FIVETRAN_API_SECRET: "s" } })).toThrow(/page_size/);
+  });
+
+  it("renders the optional monitoring objects only when enabled", () => {
+    const off = render(join(CI_DIR, "default-values.yaml"));
+    for (const kind of ["ServiceMonitor", "PodMonitor", "PrometheusRule"]) expect(find(off, kind)).toHaveLength(0);
+    expect(find(off, "ConfigMap")).toHaveLength(1);
+
+    const on = render(join(CI_DIR, "monitoring-values.yaml"));
+    const sm = one(on, "ServiceMonitor") as Obj & { spec: { endpoints: Record<string, unknown>[]; selector: { matchLabels: Record<string, string> } } };
+    expect(sm.metadata.labels?.release).toBe("kube-prometheus-stack");
+    expect(sm.spec.endpoints[0]).toMatchObject({ port: "http-metrics", path: "/metrics", interval: "60s", scrapeTimeout: "15s" });
+    expect(sm.spec.endpoints[0]?.relabelings).toEqual([{ action: "replace", targetLabel: "cluster", replacement: "ci" }]);
+    const svc = one(on, "Service");
+    for (const [k, v] of Object.entries(sm.spec.selector.matchLabels)) expect(svc.metadata.labels?.[k]).toBe(v);
+    const pm = one(on, "PodMonitor") as Obj & { spec: { podMetricsEndpoints: Record<string, unknown>[] } };
+    expect(pm.spec.podMetricsEndpoints[0]).toMatchObject({ port: "http-metrics", path: "/metrics" });
+
+    const rule = one(on, "PrometheusRule") as Obj & { spec: { groups: unknown } };
+    expect(rule.metadata.labels?.release).toBe("kube-prometheus-stack");
+    const fileRules = parse(readFileSync(join(CHART, "files/syncwatch-rules.yaml"), "utf8")) as { groups: unknown };
+    // The rule file is carried verbatim; Prometheus template text such as {{ $labels.x }} survives Helm.
+    expect(rule.spec).toEqual(fileRules);
+
+    const dash = find(on, "ConfigMap").find((o) => o.metadata.labels?.grafana_dashboard === "1") as (Obj & { data: Record<string, string> }) | undefined;
+    expect(dash, "dashboard ConfigMap labelled grafana_dashboard=1").toBeDefined();
+    expect(dash?.metadata.annotations?.grafana_folder).toBe("Data platform");
+    const json: unknown = JSON.parse(dash?.data["syncwatch.json"] ?? "");
+    expect(json).toEqual(JSON.parse(readFileSync(join(CHART, "files/syncwatch-dashboard.json"), "utf8")));
+  });
+
+  it("renders NOTES.txt, warning when no credentials are configured", () => {
+    const notes = (...args: string[]): string => {
+      const res = spawnSync(RENDERER, ["--notes", ...args, CHART], { encoding: "utf8" });
+      expect(res.status, res.stderr).toBe(0);
+      return res.stdout.slice(res.stdout.indexOf("# Source: syncwatch/templates/NOTES.txt"));
+    };
+    expect(notes()).toContain("ERROR: no Fivetran credentials");
+    const ok = notes("-f", join(CI_DIR, "default-values.yaml"));
+    expect(ok).toContain("port-forward svc/release-name-syncwatch 9464:9464");
+    expect(ok).not.toContain("ERROR");
+    expect(notes("-f", join(CI_DIR, "no-persistence-values.yaml"))).toContain("persistence is disabled");
+  });
+
+  it("refuses to render for Kubernetes older than the chart's kubeVersion", () => {
+    const res = spawnSync(RENDERER, ["-f", join(CI_DIR, "monitoring-values.yaml"), "--kube-version", "v1.22.0", CHART], { encoding: "utf8" });
+    expect(res.status).not.toBe(0);
+    expect(res.stderr).toContain("kubeVersion");
+  });
+});
