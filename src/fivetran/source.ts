@@ -1,4 +1,5 @@
 // Reads every connection of the account (cursor paging, optional per-group listings) and failed setup tests.
+import { setMaxListeners } from "node:events";
 import type { Logger } from "pino";
 import { ApiError, errorMessage } from "../errors.js";
 import type { FivetranConfig } from "../config/schema.js";
@@ -56,6 +57,8 @@ export class FivetranSource {
   /** Pages every listing to the end; rejects (aborting sibling listings) if any page cannot be read. */
   async list(signal?: AbortSignal): Promise<Listing> {
     const ctrl = new AbortController();
+    // Every in-flight request (up to group_concurrency, plus a prefetched page each) listens on this signal.
+    setMaxListeners(Math.max(10, 2 * this.config.group_concurrency + 2), ctrl.signal);
     const onAbort = (): void => ctrl.abort(signal?.reason);
     if (signal?.aborted) ctrl.abort(signal.reason);
     else signal?.addEventListener("abort", onAbort, { once: true });
