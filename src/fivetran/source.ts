@@ -5,7 +5,7 @@ import { ApiError, errorMessage } from "../errors.js";
 import type { FivetranConfig } from "../config/schema.js";
 import type { ConnectionSnapshot } from "../health/model.js";
 import { FivetranClient, type Endpoint, type FivetranClientOptions } from "./client.js";
-import { normalizeConnection } from "./normalize.js";
+import { Interner, normalizeConnection } from "./normalize.js";
 
 /** What `FivetranSource` needs (the client's options); `now`, `sleep` and `random` are injectable for tests. */
 export type FivetranSourceOptions = FivetranClientOptions;
@@ -47,6 +47,7 @@ export class FivetranSource {
   private readonly client: FivetranClient;
   private readonly config: FivetranConfig;
   private readonly logger: Logger;
+  private readonly interner = new Interner();
 
   constructor(opts: FivetranSourceOptions) {
     this.config = opts.config;
@@ -67,7 +68,7 @@ export class FivetranSource {
     const noId: RejectedItem[] = [];
     const accept = (items: unknown[]): void => {
       for (const raw of items) {
-        const r = normalizeConnection(raw);
+        const r = normalizeConnection(raw, this.interner);
         if (r.ok) {
           if (entries.has(r.snapshot.id)) entries.delete(r.snapshot.id); // a repeat: the later occurrence wins, in its own place
           entries.set(r.snapshot.id, r);
