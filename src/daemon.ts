@@ -53,6 +53,8 @@ export class Watcher {
   private readonly startedAt: number;
   private state: PersistedState;
   private loaded = false;
+  /** Connections missing from the last successful listing; removed if they are missing again. */
+  private missing = new Set<string>();
 
   constructor(deps: WatcherDeps) {
     this.deps = deps;
@@ -140,8 +142,8 @@ export class Watcher {
         const listing = await source.list(signal);
         report.requests = listing.requests;
         report.pages = listing.pages;
-        report.rejected = listing.rejected.length;
-        const observed = this.observe(listing.connections, listing.rejected, previous);
+        const { observed, unreadable } = this.observe(listing.connections, listing.rejected, previous);
+        report.rejected = unreadable;
         report.connections = observed.size;
         const result = diff(previous, { connections: observed }, started, this.deps.rules);
         health = result.next;
@@ -258,25 +260,57 @@ export class Watcher {
     }
   }
 
-  /** Merges the listing with the previous state: unreadable items keep their previous snapshot. */
+  /**
+   * Merges the listing with the previous state, so that nothing is judged on data syncwatch could not read:
+   * - an unreadable item keeps its connection's previous snapshot;
+   * - an item without any status (every field but `id` null) keeps the previous snapshot too: judging it would
+   *   resolve alerts for no reason;
+   * - a connection missing from the listing is only removed when it was also missing from the previous
+   *   successful listing: the cursor is an offset, so a connection deleted while the listing is paged hides the
+   *   next item for one cycle; and while an item without an id was skipped, nobody can be called removed.
+   */
   private observe(
     connections: ConnectionSnapshot[],
     rejected: { id: string | null; reason: string }[],
     previous: HealthState,
-  ): Map<string, ConnectionSnapshot> {
+  ): { observed: Map<string, ConnectionSnapshot>; unreadable: number } {
+    const log = this.deps.logger;
     const observed = new Map<string, ConnectionSnapshot>();
-    for (const c of connections) observed.set(c.id, c);
+    let unreadable = rejected.length;
     let logged = 0;
+    for (const c of connections) {
+      if (c.setup_state === null && c.sync_state === null && c.update_state === null) {
+        const prev = previous.connections.get(c.id);
+        if (prev) {
+          observed.set(c.id, prev.snapshot);
+          unreadable++;
+          if (logged++ < MAX_REJECT_LOG_LINES) log.warn({ connection_id: c.id, reason: "no status" }, "keep the previous snapshot of an item with no status");
+          continue;
+        }
+      }
+      observed.set(c.id, c);
+    }
     for (const r of rejected) {
-      if (logged++ < MAX_REJECT_LOG_LINES) this.deps.logger.warn({ connection_id: r.id, reason: r.reason }, "skip unreadable connection item");
+      if (logged++ < MAX_REJECT_LOG_LINES) log.warn({ connection_id: r.id, reason: r.reason }, "skip unreadable connection item");
       if (r.id === null || observed.has(r.id)) continue;
       const prev = previous.connections.get(r.id);
       if (prev) observed.set(r.id, prev.snapshot);
     }
-    if (rejected.length > MAX_REJECT_LOG_LINES) {
-      this.deps.logger.warn({ count: rejected.length }, "skip unreadable connection items (only the first were logged)");
+    if (logged > MAX_REJECT_LOG_LINES) log.warn({ count: unreadable }, "skip unreadable connection items (only the first were logged)");
+
+    const anonymous = rejected.some((r) => r.id === null);
+    const missingNow = new Set<string>();
+    for (const [id, rec] of previous.connections) {
+      if (observed.has(id)) continue;
+      if (anonymous || !this.missing.has(id)) {
+        observed.set(id, rec.snapshot);
+        missingNow.add(id);
+      }
     }
-    return observed;
+    // While an anonymous item was skipped, this listing says nothing about who is gone.
+    if (!anonymous) this.missing = missingNow;
+    if (missingNow.size > 0) log.debug({ count: missingNow.size }, "connections missing from the listing: removed if still missing next cycle");
+    return { observed, unreadable };
   }
 
   /** Adds the failed setup test's title and message to alerts of connections that just started failing. */

@@ -28,7 +28,8 @@ export function toAlert(
     schema: snapshot?.schema ?? "",
     summary: rec.summary,
     started_at: rec.started_at,
-    resolved_at: resolved ? now : null,
+    // Never before it started, even when the host clock went back.
+    resolved_at: resolved ? Math.max(now, rec.started_at) : null,
     reason: resolved ? reason : null,
     reminder: type === "reminder",
   };

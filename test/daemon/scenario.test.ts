@@ -105,14 +105,16 @@ describe("a scripted account", () => {
     sim.account.fix(a);
     expect(await cycle()).toEqual([`resolved setup_broken ${a}`]);
 
+    // A connection missing from the listing is removed when it is still missing the next cycle (a listing
+    // paged while the account changes can miss an item once).
     sim.account.pause(c);
     sim.account.remove(e);
-    expect(await cycle()).toEqual([`resolved sync_failed ${c} paused`, `resolved warning:resync_table_warning ${e} removed`].sort());
+    expect(await cycle()).toEqual([`resolved sync_failed ${c} paused`]);
 
     // An unreadable item keeps its previous snapshot; a short 503 burst is retried inside the cycle.
     sim.account.corrupt(d, "status_not_object");
     sim.faults.failNext(2, { status: 503 });
-    expect(await cycle()).toEqual([]);
+    expect(await cycle()).toEqual([`resolved warning:resync_table_warning ${e} removed`]);
 
     // A failed cycle changes nothing, even though `d` would now read as fine.
     sim.account.uncorrupt(d);
