@@ -43,5 +43,9 @@ USER 10001:10001
 VOLUME /data
 EXPOSE 9464
 
+# For docker run/compose (Kubernetes uses the chart's probes instead): GET /healthz on the metrics port.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+    CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.SYNCWATCH_METRICS_PORT || 9464) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+
 ENTRYPOINT ["/usr/bin/tini", "--", "node", "/app/dist/cli.js"]
 CMD ["run"]

@@ -10,8 +10,10 @@ import { Ajv } from "ajv";
 import { ConfigMap, PersistentVolumeClaim, Secret, Service, ServiceAccount } from "kubernetes-models/v1";
 import { Deployment } from "kubernetes-models/apps/v1";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parse, parseAllDocuments } from "yaml";
+import { parse, parseAllDocuments, stringify } from "yaml";
+import { z } from "zod";
 import { loadConfig } from "../../src/config/load.js";
+import { configSchema } from "../../src/config/schema.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const CHART = join(root, "helm/syncwatch");
@@ -225,6 +227,69 @@ describe("chart files", () => {
     expect(validate({ ...defaults, config: { shedule: "* * * * *" } })).toBe(false);
   });
 
+  it("check `config` with syncwatch's own config schema (values.schema.json carries it, generated from src/config/schema.ts)", () => {
+    // Helm then rejects a config typo at install time instead of the pod exiting with code 2.
+    // Regenerate after a config schema change: SYNCWATCH_UPDATE_CHART_SCHEMA=1 npx vitest run test/packaging/chart.test.ts
+    const file = join(CHART, "values.schema.json");
+    const schema = JSON.parse(readFileSync(file, "utf8")) as { properties: Record<string, unknown> };
+    const { $schema: _drop, ...generated } = z.toJSONSchema(configSchema, { target: "draft-7", io: "input" }) as Record<string, unknown>;
+    const expected = { description: "The syncwatch configuration file (keys of config/syncwatch.example.yaml); generated from src/config/schema.ts.", ...generated };
+    if (process.env.SYNCWATCH_UPDATE_CHART_SCHEMA === "1") {
+      schema.properties.config = expected;
+      writeFileSync(file, `${JSON.stringify(schema, null, 2)}\n`);
+    }
+    expect(schema.properties.config).toEqual(expected);
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+    const defaults = parse(readFileSync(join(CHART, "values.yaml"), "utf8")) as Record<string, unknown>;
+    const withConfig = (config: unknown): boolean => validate({ ...defaults, config });
+    expect(withConfig({ channels: { webhook: { url: "https://x.example.com", headerz: {} } } })).toBe(false);
+    expect(withConfig({ rules: { overrides: [{ match: {}, stale_minute: 1 }] } })).toBe(false);
+    expect(withConfig({ fivetran: { listing: "chain" } })).toBe(false);
+    expect(withConfig({ fivetran: { page_size: 5000 } })).toBe(false);
+    expect(withConfig({ alerts: { silences: [{ match: { severity: ["info"] } }] } })).toBe(false);
+    expect(withConfig({ fivetran: { listing: "groups", group_ids: ["g1"] }, alerts: { silences: [{ until: "2030-01-01T00:00:00Z" }] } })).toBe(true);
+  });
+
+  it("accept as `config` every key of config/syncwatch.example.yaml, which the chart renders into a config syncwatch loads", () => {
+    // The values schema repeats the config schema for early errors; this catches the two drifting apart.
+    const example = parse(readFileSync(join(root, "config/syncwatch.example.yaml"), "utf8")) as Record<string, unknown>;
+    const full = {
+      ...example,
+      rules: {
+        ...(example.rules as Record<string, unknown>),
+        overrides: [
+          { match: { service: ["google_sheets"] }, stale_factor: 4, stale_grace_minutes: 30, stale_default_minutes: 600 },
+          { match: { group_id: ["g_finance"] }, stale_minutes: 180, fire_after: 2, clear_after: 2 },
+          { match: { connection_id: ["decisive_wombat"] }, ignore_conditions: ["warning:*", "stale"] },
+        ],
+      },
+      alerts: {
+        ...(example.alerts as Record<string, unknown>),
+        routes: [{ match: { severity: ["critical"], schema: ["sf_prod"] }, channels: ["slack", "email"], continue: true }],
+        silences: [{ match: { connection_id: ["decisive_wombat"] }, until: "2030-12-01T00:00:00Z", comment: "migration" }],
+      },
+      channels: {
+        ...(example.channels as Record<string, unknown>),
+        slack: { webhook_url: "https://hooks.slack.com/services/T/B/X", max_alerts: 40, username: "syncwatch", icon_emoji: ":rotating_light:" },
+        email: { smtp_url: "smtp://smtp.example.com:587", from: "syncwatch@example.com", to: ["oncall@example.com"], subject_prefix: "[syncwatch]", max_alerts: 500 },
+        webhook: { url: "https://alerts.example.com/syncwatch", max_alerts_per_post: 1000, headers: { "X-Team": "data" } },
+      },
+    };
+    const schema = JSON.parse(readFileSync(join(CHART, "values.schema.json"), "utf8")) as object;
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+    const defaults = parse(readFileSync(join(CHART, "values.yaml"), "utf8")) as Record<string, unknown>;
+    expect(validate({ ...defaults, config: full }), JSON.stringify(validate.errors)).toBe(true);
+
+    const objs = render(join(CI_DIR, "default-values.yaml"), valuesFile("full-config", { config: full }));
+    validateAll(objs);
+    const configPath = join(scratch, "full-config.yaml");
+    writeFileSync(configPath, renderedConfig(objs));
+    const { config } = loadConfig({ file: configPath, env: { FIVETRAN_API_KEY: "k", FIVETRAN_API_SECRET: "s" } });
+    expect(config.rules.overrides).toHaveLength(3);
+    expect(config.channels.webhook?.headers).toEqual({ "X-Team": "data" });
+    expect(config.fivetran.listing).toBe("chained");
+  });
+
   it("document every value in README.md", () => {
     const readme = readFileSync(join(CHART, "README.md"), "utf8");
     const defaults = parse(readFileSync(join(CHART, "values.yaml"), "utf8")) as Record<string, unknown>;
@@ -410,6 +475,15 @@ describe("rendered chart", () => {
     expect(dash?.metadata.annotations?.grafana_folder).toBe("Data platform");
     const json: unknown = JSON.parse(dash?.data["syncwatch.json"] ?? "");
     expect(json).toEqual(JSON.parse(readFileSync(join(CHART, "files/syncwatch-dashboard.json"), "utf8")));
+  });
+
+  it("renders a PrometheusRule whose rules promtool accepts", () => {
+    const rule = one(render(join(CI_DIR, "monitoring-values.yaml")), "PrometheusRule") as Obj & { spec: unknown };
+    const file = join(scratch, "rendered-rules.yaml");
+    writeFileSync(file, stringify(rule.spec));
+    const checked = run("promtool", ["check", "rules", file]);
+    expect(checked.out).toContain("SUCCESS: 10 rules found");
+    expect(checked.status).toBe(0);
   });
 
   it("renders NOTES.txt, warning when no credentials are configured", () => {

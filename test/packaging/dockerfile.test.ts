@@ -1,6 +1,8 @@
 // Checks the Dockerfile: dockerfile-utils reports nothing, and it builds the way CI does into a small,
 // non-root image whose PID 1 (tini) forwards signals to `syncwatch run`.
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -99,6 +101,37 @@ describe("Dockerfile", () => {
     expect(get("CMD").map((a) => JSON.parse(a) as unknown)).toEqual([["run"]]);
     expect(get("EXPOSE")).toEqual(["9464"]);
     expect(get("LABEL").join(" ")).toContain("org.opencontainers.image.source");
+  });
+
+  it("has a HEALTHCHECK that passes while /healthz answers 200 and fails on 503 or when nothing listens", async () => {
+    const hc = stages().at(-1)?.body.filter((i) => i.op === "HEALTHCHECK").map((i) => i.args) ?? [];
+    expect(hc).toHaveLength(1);
+    const json = /CMD (\[.*\])$/.exec(hc[0] ?? "")?.[1] ?? "";
+    const cmd = JSON.parse(json) as string[];
+    expect(cmd.slice(0, 2)).toEqual(["node", "-e"]);
+    let status = 200;
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.url ?? "");
+      res.writeHead(status).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as AddressInfo).port;
+    const probe = (p: number): Promise<number> =>
+      new Promise((resolve) => {
+        execFile(process.execPath, cmd.slice(1), { env: { ...process.env, SYNCWATCH_METRICS_PORT: String(p) } }, (err) => {
+          resolve(err ? Number((err as { code?: unknown }).code ?? 1) : 0);
+        });
+      });
+    try {
+      expect(await probe(port)).toBe(0);
+      status = 503;
+      expect(await probe(port)).toBe(1);
+      expect(seen).toEqual(["/healthz", "/healthz"]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    expect(await probe(port)).toBe(1);
   });
 
   it("keeps local state, build output and dependencies out of the build context", () => {
