@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { Pool } from "undici";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const sizes = (process.env.BENCH_SIZES ?? "1000,10000,100000").split(",").map(Number);
+const sizes = (process.env.BENCH_SIZES ?? "1000,10000,100000").split(",").map(Number).filter((n) => n > 0);
 const reps = Number(process.env.BENCH_REPS ?? 5);
 const soak = Number(process.env.BENCH_SOAK_CYCLES ?? 200);
 const latencyPart = process.env.BENCH_LATENCY !== "0";

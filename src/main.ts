@@ -163,7 +163,7 @@ export function buildApp(loaded: LoadedConfig, logger: Logger, overrides: AppOve
     now: overrides.now,
     sleep: overrides.sleep,
   });
-  const notifiers = createNotifiers(config.channels, { logger: logger.child({ component: "notify" }) });
+  const notifiers = createNotifiers(config.channels, { logger: logger.child({ component: "notify" }), now: overrides.now, sleep: overrides.sleep });
   metrics.channels(notifiers.map((n) => n.name));
   const store = overrides.store ?? new FileStore({ path: config.state_file });
   const watcher = new Watcher({

@@ -1,6 +1,7 @@
 // The notify module's public face: builds the configured channels and re-exports the pipeline.
 import type { Logger } from "pino";
 import type { ChannelsConfig } from "../config/schema.js";
+import type { Clock, Sleep } from "./clock.js";
 import { EmailNotifier } from "./email/email.js";
 import { SlackNotifier } from "./slack/slack.js";
 import type { Notifier } from "./types.js";
@@ -12,8 +13,11 @@ export { emptyOutbox, enqueue, parseOutbox, queuedByChannel, type Outbox, type Q
 export { deliver, backoffMs, type DeliverOptions } from "./deliver.js";
 export type { Digest, Notifier, SendProgress } from "./types.js";
 
-/** Builds one notifier per configured channel (Slack, email, webhook), with the delivery timeout as request bound. */
-export function createNotifiers(channels: ChannelsConfig, opts: { logger: Logger }): Notifier[] {
+/**
+ * Builds one notifier per configured channel (Slack, email, webhook), with the delivery timeout as request bound.
+ * `now` and `sleep` pace Slack's one message a second (tests pass a fake clock).
+ */
+export function createNotifiers(channels: ChannelsConfig, opts: { logger: Logger; now?: Clock; sleep?: Sleep }): Notifier[] {
   const timeoutMs = channels.delivery.timeout_seconds * 1000;
   const out: Notifier[] = [];
   const { slack, email, webhook } = channels;
@@ -26,6 +30,8 @@ export function createNotifiers(channels: ChannelsConfig, opts: { logger: Logger
         iconEmoji: slack.icon_emoji,
         timeoutMs,
         logger: opts.logger,
+        now: opts.now,
+        sleep: opts.sleep,
       }),
     );
   }
