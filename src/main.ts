@@ -1,6 +1,7 @@
 // Composition root: argv and environment → config → every part built → commands run → signals handled.
 import { createRequire } from "node:module";
 import { mkdtempSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -276,14 +277,27 @@ async function runDaemon(loaded: LoadedConfig, logger: Logger, _io: Io, stop?: P
       await app.watcher.cycle(controller.signal);
     },
   });
-  const server = await startHttpServer({
-    host: config.server.host,
-    port: config.server.port,
-    metrics: app.metrics,
-    live: () => !stopping && scheduler.active,
-    ready: () => app.watcher.ready,
-    logger: logger.child({ component: "http" }),
-  });
+  let server: Awaited<ReturnType<typeof startHttpServer>>;
+  try {
+    server = await startHttpServer({
+      host: config.server.host,
+      port: config.server.port,
+      metrics: app.metrics,
+      live: () => !stopping && scheduler.active,
+      ready: () => app.watcher.ready,
+      logger: logger.child({ component: "http" }),
+    });
+  } catch (err) {
+    await app.close();
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE" || code === "EADDRNOTAVAIL" || code === "EACCES") {
+      const why = code === "EADDRINUSE" ? "is already in use" : code === "EACCES" ? "needs privileges" : "is not an address of this host";
+      throw new ConfigError([
+        { path: "server.port / server.host (SYNCWATCH_METRICS_PORT / SYNCWATCH_METRICS_HOST)", message: `${config.server.host}:${config.server.port} ${why}` },
+      ]);
+    }
+    throw err;
+  }
   logger.info(
     { version: VERSION, schedule: config.schedule, metrics: `${server.url}/metrics`, state_file: config.state_file, api_url: config.fivetran.api_url },
     `syncwatch ${VERSION} started: polling ${config.fivetran.api_url} on "${config.schedule}", metrics at ${server.url}/metrics`,
@@ -381,7 +395,7 @@ async function demoCommand(args: string[], io: Io): Promise<number> {
     FIVETRAN_API_SECRET: apiSecret,
     SYNCWATCH_SCHEDULE: interval < 60 ? `*/${interval} * * * * *` : `*/${Math.round(interval / 60)} * * * *`,
     SYNCWATCH_STATE_FILE: join(stateDir, "state.json"),
-    SYNCWATCH_METRICS_PORT: v.port === undefined ? (io.env.SYNCWATCH_METRICS_PORT ?? "9464") : String(intOption(v, "port", 9464)),
+    SYNCWATCH_METRICS_PORT: v.port !== undefined ? String(intOption(v, "port", 9464)) : (io.env.SYNCWATCH_METRICS_PORT ?? String(await portOr(9464))),
     SYNCWATCH_METRICS_HOST: io.env.SYNCWATCH_METRICS_HOST ?? "127.0.0.1",
   };
   const loaded = loadConfig({ file: null, env });
@@ -405,6 +419,20 @@ async function demoCommand(args: string[], io: Io): Promise<number> {
     stopScenario();
     await sim.close();
   }
+}
+
+/** `preferred` when it is free on 127.0.0.1, otherwise a free port (the demo should start whatever else runs). */
+async function portOr(preferred: number): Promise<number> {
+  const tryListen = (port: number): Promise<number | null> =>
+    new Promise((resolve) => {
+      const srv = createServer();
+      srv.once("error", () => resolve(null));
+      srv.listen(port, "127.0.0.1", () => {
+        const got = (srv.address() as AddressInfo).port;
+        srv.close(() => resolve(got));
+      });
+    });
+  return (await tryListen(preferred)) ?? (await tryListen(0)) ?? preferred;
 }
 
 function stderrDestination(): import("pino").DestinationStream {

@@ -1,5 +1,6 @@
 // The commands as a user runs them: `once` against the simulator, `check-config` on good and bad files, exit codes.
 import { mkdtempSync, writeFileSync, readFileSync, existsSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -107,6 +108,22 @@ describe("once", () => {
       expect(readFileSync(state, "utf8")).not.toContain(SECRET);
     } finally {
       sim.account.fix(a!);
+    }
+  });
+});
+
+describe("run", () => {
+  it("exits 2 naming the port variable when the metrics port is taken", async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve));
+    const { port } = holder.address() as AddressInfo;
+    try {
+      const r = await runCli(["run"], env({ SYNCWATCH_METRICS_PORT: String(port), SYNCWATCH_METRICS_HOST: "127.0.0.1" }));
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain("SYNCWATCH_METRICS_PORT");
+      expect(r.stderr).toContain("already in use");
+    } finally {
+      holder.close();
     }
   });
 });
