@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { Config, ChannelName } from "./config/schema.js";
 import { ApiError, SyncwatchError, errorMessage } from "./errors.js";
 import type { FivetranSource } from "./fivetran/index.js";
-import { diff, formatDuration, judgeWatcher, toAlert, withSetupTest, type AlertEvent, type Rules } from "./health/index.js";
+import { diff, formatDuration, judgeWatcher, sameSnapshot, toAlert, withSetupTest, type AlertEvent, type Rules } from "./health/index.js";
 import { alertKey, type Alert, type ConnectionSnapshot, type HealthState, type LifecycleEvent } from "./health/model.js";
 import type { Metrics } from "./metrics/index.js";
 import { deliver, emptyOutbox, enqueue, parseOutbox, queuedByChannel, routeAlerts, type Outbox } from "./notify/index.js";
@@ -279,8 +279,8 @@ export class Watcher {
     let unreadable = rejected.length;
     let logged = 0;
     for (const c of connections) {
+      const prev = previous.connections.get(c.id);
       if (c.setup_state === null && c.sync_state === null && c.update_state === null) {
-        const prev = previous.connections.get(c.id);
         if (prev) {
           observed.set(c.id, prev.snapshot);
           unreadable++;
@@ -288,7 +288,9 @@ export class Watcher {
           continue;
         }
       }
-      observed.set(c.id, c);
+      // An unchanged connection keeps its previous snapshot object: the diff, the metrics and the state file
+      // then recognise it by identity and skip the work they already did for it.
+      observed.set(c.id, prev !== undefined && sameSnapshot(prev.snapshot, c) ? prev.snapshot : c);
     }
     for (const r of rejected) {
       if (logged++ < MAX_REJECT_LOG_LINES) log.warn({ connection_id: r.id, reason: r.reason }, "skip unreadable connection item");

@@ -1,7 +1,11 @@
 // The state file's hand-written encoding round-trips every field exactly, escapes included.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { alertKey, type ConnectionSnapshot, type HealthState } from "../../src/health/model.js";
+import { alertKey, type ConnectionRecord, type ConnectionSnapshot, type HealthState } from "../../src/health/model.js";
 import { decodeState, encodeState, encodeStateChunks } from "../../src/store/codec.js";
+import { FileStore } from "../../src/store/file-store.js";
 import type { PersistedState } from "../../src/store/types.js";
 
 function snap(id: string, over: Partial<ConnectionSnapshot> = {}): ConnectionSnapshot {
@@ -60,5 +64,20 @@ describe("state encoding", () => {
     const chunks = encodeStateChunks({ health: { baseline_done: true, last_success_at: null, connections, alerts: new Map() }, outbox: null, hold_until: null }, 0);
     expect(chunks.length).toBeGreaterThan(3);
     expect(decodeState(chunks.join("")).health.connections.size).toBe(2500);
+  });
+});
+
+describe("state file rows reused between saves", () => {
+  it("writes a changed record's new row and reuses unchanged ones", async () => {
+    const store = new FileStore({ path: join(mkdtempSync(join(tmpdir(), "syncwatch-rows-")), "state.json") });
+    const a: ConnectionRecord = { snapshot: snap("a"), resumed_at: null };
+    const b: ConnectionRecord = { snapshot: snap("b"), resumed_at: null };
+    const health: HealthState = { baseline_done: true, last_success_at: 1, connections: new Map([["a", a], ["b", b]]), alerts: new Map() };
+    await store.save({ health, outbox: null, hold_until: null });
+    const changed: ConnectionRecord = { snapshot: snap("b", { setup_state: "broken" }), resumed_at: 7 };
+    await store.save({ health: { ...health, connections: new Map<string, ConnectionRecord>([["a", a], ["b", changed]]) }, outbox: null, hold_until: null });
+    const loaded = (await store.load()).state!;
+    expect(loaded.health.connections.get("a")).toEqual(a);
+    expect(loaded.health.connections.get("b")).toEqual(changed);
   });
 });
