@@ -43,7 +43,7 @@ export function encodeState(state: PersistedState, savedAt: number): string {
  * Serializes the persisted state as consecutive pieces of one JSON document (a tuple per connection, about
  * 200 KB per piece), so a large account is written without building and converting one huge string.
  */
-export function encodeStateChunks(state: PersistedState, savedAt: number, rowCache?: WeakMap<ConnectionRecord, string>): string[] {
+export function encodeStateChunks(state: PersistedState, savedAt: number): string[] {
   const h = state.health;
   const head = JSON.stringify({
     version: STATE_VERSION,
@@ -54,39 +54,19 @@ export function encodeStateChunks(state: PersistedState, savedAt: number, rowCac
   });
   // Reopen the health object to append the connections array to it.
   const chunks: string[] = [`${head.slice(0, -2)},"connections":[`];
+  let rows: unknown[] = [];
   let first = true;
-  if (rowCache === undefined) {
-    let rows: unknown[] = [];
-    const flush = (): void => {
-      const text = JSON.stringify(rows);
-      chunks.push(`${first ? "" : ","}${text.slice(1, -1)}`);
-      first = false;
-      rows = [];
-    };
-    for (const rec of h.connections.values()) {
-      rows.push(row(rec));
-      if (rows.length === ROWS_PER_CHUNK) flush();
-    }
-    if (rows.length > 0) flush();
-  } else {
-    // Records are immutable and an unchanged connection keeps its record between cycles: its row text is reused.
-    let texts: string[] = [];
-    const flush = (): void => {
-      chunks.push(`${first ? "" : ","}${texts.join(",")}`);
-      first = false;
-      texts = [];
-    };
-    for (const rec of h.connections.values()) {
-      let text = rowCache.get(rec);
-      if (text === undefined) {
-        text = JSON.stringify(row(rec));
-        rowCache.set(rec, text);
-      }
-      texts.push(text);
-      if (texts.length === ROWS_PER_CHUNK) flush();
-    }
-    if (texts.length > 0) flush();
+  const flush = (): void => {
+    const text = JSON.stringify(rows);
+    chunks.push(`${first ? "" : ","}${text.slice(1, -1)}`);
+    first = false;
+    rows = [];
+  };
+  for (const rec of h.connections.values()) {
+    rows.push(row(rec));
+    if (rows.length === ROWS_PER_CHUNK) flush();
   }
+  if (rows.length > 0) flush();
   chunks.push("]}}");
   return chunks;
 }

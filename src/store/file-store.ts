@@ -2,7 +2,6 @@
 import { promises as fs, constants as fsConstants } from "node:fs";
 import { dirname, basename, join } from "node:path";
 import { SyncwatchError } from "../errors.js";
-import type { ConnectionRecord } from "../health/model.js";
 import { decodeState, encodeStateChunks } from "./codec.js";
 import type { LoadReport, PersistedState, Store } from "./types.js";
 
@@ -17,8 +16,6 @@ export class FileStore implements Store {
   private readonly path: string;
   private readonly now: () => number;
   private saves = 0;
-  /** Encoded rows of connection records already written (records are immutable; unchanged ones are reused). */
-  private readonly rows = new WeakMap<ConnectionRecord, string>();
   lastSaveBytes = 0;
 
   constructor(opts: FileStoreOptions) {
@@ -45,7 +42,7 @@ export class FileStore implements Store {
   }
 
   async save(state: PersistedState): Promise<void> {
-    const chunks = encodeStateChunks(state, this.now(), this.rows);
+    const chunks = encodeStateChunks(state, this.now());
     const dir = dirname(this.path);
     let written = 0;
     const tmp = join(dir, `.${basename(this.path)}.${process.pid}.${++this.saves}.tmp`);

@@ -67,8 +67,8 @@ describe("state encoding", () => {
   });
 });
 
-describe("state file rows reused between saves", () => {
-  it("writes a changed record's new row and reuses unchanged ones", async () => {
+describe("saving again", () => {
+  it("writes the changed record and keeps the others", async () => {
     const store = new FileStore({ path: join(mkdtempSync(join(tmpdir(), "syncwatch-rows-")), "state.json") });
     const a: ConnectionRecord = { snapshot: snap("a"), resumed_at: null };
     const b: ConnectionRecord = { snapshot: snap("b"), resumed_at: null };
