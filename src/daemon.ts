@@ -3,8 +3,8 @@ import type { Logger } from "pino";
 import type { Config, ChannelName } from "./config/schema.js";
 import { ApiError, SyncwatchError, errorMessage } from "./errors.js";
 import type { FivetranSource } from "./fivetran/index.js";
-import { diff, formatDuration, judgeWatcher, sameSnapshot, toAlert, withSetupTest, type AlertEvent, type Rules } from "./health/index.js";
-import { alertKey, type Alert, type ConnectionSnapshot, type HealthState, type LifecycleEvent } from "./health/model.js";
+import { compareAlerts, diff, formatDuration, judgeWatcher, sameSnapshot, toAlert, withSetupTest, type AlertEvent, type Rules } from "./health/index.js";
+import { alertKey, emptyHealthState, type Alert, type ConnectionSnapshot, type HealthState, type LifecycleEvent } from "./health/model.js";
 import type { Metrics } from "./metrics/index.js";
 import { deliver, emptyOutbox, enqueue, parseOutbox, queuedByChannel, routeAlerts, type Outbox } from "./notify/index.js";
 import type { Notifier } from "./notify/types.js";
@@ -60,7 +60,7 @@ export class Watcher {
     this.deps = deps;
     this.now = deps.now ?? Date.now;
     this.startedAt = this.now();
-    this.state = { health: emptyHealth(), outbox: emptyOutbox(), hold_until: null };
+    this.state = { health: emptyHealthState(), outbox: emptyOutbox(), hold_until: null };
   }
 
   /** True once the saved state has been loaded (or found absent). */
@@ -105,7 +105,7 @@ export class Watcher {
       if (rec.phase !== "firing") continue;
       out.push(toAlert(rec, this.state.health.connections.get(rec.connection_id)?.snapshot, "firing", this.now()));
     }
-    return out.sort(bySeverityThenId);
+    return out.sort(compareAlerts);
   }
 
   /** Runs one cycle. Never throws: failures are reported, logged and counted. */
@@ -278,8 +278,11 @@ export class Watcher {
     const observed = new Map<string, ConnectionSnapshot>();
     let unreadable = rejected.length;
     let logged = 0;
+    // How many previously known connections this listing accounts for; when all are, nobody is missing.
+    let known = 0;
     for (const c of connections) {
       const prev = previous.connections.get(c.id);
+      if (prev !== undefined) known++;
       if (c.setup_state === null && c.sync_state === null && c.update_state === null) {
         if (prev) {
           observed.set(c.id, prev.snapshot);
@@ -296,13 +299,16 @@ export class Watcher {
       if (logged++ < MAX_REJECT_LOG_LINES) log.warn({ connection_id: r.id, reason: r.reason }, "skip unreadable connection item");
       if (r.id === null || observed.has(r.id)) continue;
       const prev = previous.connections.get(r.id);
-      if (prev) observed.set(r.id, prev.snapshot);
+      if (prev) {
+        observed.set(r.id, prev.snapshot);
+        known++;
+      }
     }
     if (logged > MAX_REJECT_LOG_LINES) log.warn({ count: unreadable }, "skip unreadable connection items (only the first were logged)");
 
     const anonymous = rejected.some((r) => r.id === null);
     const missingNow = new Set<string>();
-    for (const [id, rec] of previous.connections) {
+    for (const [id, rec] of known === previous.connections.size ? [] : previous.connections) {
       if (observed.has(id)) continue;
       if (anonymous || !this.missing.has(id)) {
         observed.set(id, rec.snapshot);
@@ -375,10 +381,6 @@ export function cycleSummary(r: CycleReport): string {
   return `cycle ok: ${r.connections} connections in ${r.requests} request${r.requests === 1 ? "" : "s"}${skipped}, ${alerts}, ${timing}`;
 }
 
-function emptyHealth(): HealthState {
-  return { baseline_done: false, connections: new Map(), alerts: new Map(), last_success_at: null };
-}
-
 function isoOrNull(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
 }
@@ -389,14 +391,8 @@ function toSyncwatchError(err: unknown): SyncwatchError {
   return new SyncwatchError("api_error", errorMessage(err), { cause: err });
 }
 
-const SEVERITY_RANK = { critical: 0, warning: 1 } as const;
-
-function bySeverityThenId(a: Alert, b: Alert): number {
-  return SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || a.connection_id.localeCompare(b.connection_id) || a.condition.localeCompare(b.condition);
-}
-
 function queuedCount(outbox: Outbox): number {
   let n = 0;
-  for (const q of Object.values(outbox.channels ?? {})) n += q.length;
+  for (const count of Object.values(queuedByChannel(outbox))) n += count ?? 0;
   return n;
 }

@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import { ApiError, type FailureReason } from "../errors.js";
 import type { FivetranConfig } from "../config/schema.js";
 import { parseRetryAfter } from "../http/retry-after.js";
+import { TIMEOUT_CODES, errorCodeOf } from "../http/transport-errors.js";
 export { parseRetryAfter };
 
 /** The endpoint label of a call, as `syncwatch_api_requests_total{endpoint}` shows it. */
@@ -56,19 +57,6 @@ export const realSleep: Sleep = (ms, signal) =>
     };
     signal?.addEventListener("abort", onAbort, { once: true });
   });
-
-
-const TIMEOUT_CODES = new Set(["UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "ETIMEDOUT"]);
-
-function errorCodeOf(err: unknown): string | null {
-  let cur: unknown = err;
-  for (let i = 0; i < 5 && typeof cur === "object" && cur !== null; i++) {
-    const code = (cur as { code?: unknown }).code;
-    if (typeof code === "string" && code !== "") return code;
-    cur = (cur as { cause?: unknown }).cause;
-  }
-  return null;
-}
 
 function header(headers: Record<string, string | string[] | undefined>, name: string): string | null {
   const v = headers[name];

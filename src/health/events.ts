@@ -37,15 +37,18 @@ export function toAlert(
 
 const SEVERITY_RANK = { critical: 0, warning: 1 } as const;
 
-/** Event order: most severe first, then connection id, then condition. */
-export function compareEvents(a: AlertEvent, b: AlertEvent): number {
-  const x = a.alert;
-  const y = b.alert;
+/** Alert order: most severe first, then connection id, then condition. */
+export function compareAlerts(x: Alert, y: Alert): number {
   const s = SEVERITY_RANK[x.severity] - SEVERITY_RANK[y.severity];
   if (s !== 0) return s;
   if (x.connection_id !== y.connection_id) return x.connection_id < y.connection_id ? -1 : 1;
   if (x.condition !== y.condition) return x.condition < y.condition ? -1 : 1;
   return 0;
+}
+
+/** Event order: the order of their alerts. */
+export function compareEvents(a: AlertEvent, b: AlertEvent): number {
+  return compareAlerts(a.alert, b.alert);
 }
 
 /** True when a firing alert is due a reminder at `now` (repeat interval 0 disables reminders). */

@@ -25,7 +25,7 @@ export {
   type HeldCondition,
   type ConditionVisitor,
 } from "./conditions.js";
-export { withSetupTest, compareEvents, toAlert, type AlertEvent } from "./events.js";
+export { withSetupTest, compareAlerts, compareEvents, toAlert, type AlertEvent } from "./events.js";
 export { diff, type CurrentSnapshot, type DiffResult } from "./diff.js";
 export { judgeWatcher, WATCHER_CONDITION, type WatcherResult } from "./watcher.js";
 export { sameSnapshot } from "./same-snapshot.js";

@@ -1,10 +1,8 @@
 // Classifies failed HTTP deliveries (status codes, Retry-After, transport errors) into NotifyErrors.
 import { NotifyError, type FailureReason } from "../errors.js";
 import type { ChannelName } from "../config/schema.js";
+import { TIMEOUT_CODES, errorCodeOf } from "../http/transport-errors.js";
 import { safeCause, scrub } from "./redact.js";
-import { parseRetryAfter } from "../http/retry-after.js";
-export { parseRetryAfter };
-
 
 /**
  * The error for a non-2xx answer: 429 is retryable (`rate_limited`, with `Retry-After`), 5xx retryable
@@ -28,7 +26,6 @@ export function httpStatusError(
   return new NotifyError(channel, `${what}: ${status}${suffix} (will not retry)`, { reason, retryable: false });
 }
 
-const TIMEOUT_CODES = new Set(["UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "ETIMEDOUT", "ESOCKETTIMEDOUT"]);
 
 /**
  * The error for a request that got no answer: aborted by the caller (`aborted`), timed out (`timeout`),
@@ -61,17 +58,6 @@ export function transportError(
 /** True for the reason of an `AbortSignal.timeout()` signal (a DOMException named TimeoutError). */
 export function isTimeoutReason(reason: unknown): boolean {
   return typeof reason === "object" && reason !== null && (reason as { name?: unknown }).name === "TimeoutError";
-}
-
-/** The first `code` string found along an error's cause chain (e.g. ECONNREFUSED, UND_ERR_SOCKET). */
-export function errorCodeOf(err: unknown): string | null {
-  let cur: unknown = err;
-  for (let i = 0; i < 6 && typeof cur === "object" && cur !== null; i++) {
-    const code = (cur as { code?: unknown }).code;
-    if (typeof code === "string" && code !== "") return code;
-    cur = (cur as { cause?: unknown }).cause;
-  }
-  return null;
 }
 
 function innermostMessage(err: unknown): string {

@@ -1,28 +1,9 @@
 // sameSnapshot: equal only when every field is equal, so an unchanged connection can keep its old objects.
 import { describe, expect, it } from "vitest";
 import { sameSnapshot, type ConnectionSnapshot } from "../../src/health/index.js";
+import { snap } from "./fixtures.js";
 
-const base: ConnectionSnapshot = {
-  id: "c1",
-  group_id: "g1",
-  service: "postgres",
-  schema: "pg",
-  paused: false,
-  setup_state: "connected",
-  sync_state: "scheduled",
-  update_state: "on_schedule",
-  is_historical_sync: false,
-  warnings: [{ code: "w", message: "m" }],
-  tasks: [],
-  succeeded_at: 2,
-  failed_at: 1,
-  created_at: 0,
-  sync_frequency: 360,
-  schedule_type: "auto",
-  data_delay_sensitivity: "NORMAL",
-  data_delay_threshold: 0,
-  rescheduled_for: null,
-};
+const base: ConnectionSnapshot = snap({ service: "postgres", schema: "pg", warnings: [{ code: "w", message: "m" }], succeeded_at: 2, failed_at: 1, created_at: 0, sync_frequency: 360 });
 
 describe("sameSnapshot", () => {
   it("is true for a field-by-field copy", () => {

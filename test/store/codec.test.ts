@@ -7,30 +7,19 @@ import { alertKey, type ConnectionRecord, type ConnectionSnapshot, type HealthSt
 import { decodeState, encodeState, encodeStateChunks } from "../../src/store/codec.js";
 import { FileStore } from "../../src/store/file-store.js";
 import type { PersistedState } from "../../src/store/types.js";
+import { snapshot } from "./fixtures.js";
 
+/** A snapshot whose strings need escaping, with a warning; `over` replaces fields. */
 function snap(id: string, over: Partial<ConnectionSnapshot> = {}): ConnectionSnapshot {
-  return {
-    id,
-    group_id: "g1",
-    service: "salesforce",
+  return snapshot(id, {
     schema: 'sf "prod"\n\\ünïcødé',
-    paused: false,
-    setup_state: "connected",
-    sync_state: "scheduled",
-    update_state: "on_schedule",
     is_historical_sync: null,
     warnings: [{ code: "w1", message: 'say "hi"' }],
-    tasks: [],
     succeeded_at: 1_795_000_000_123,
-    failed_at: null,
-    created_at: 1_700_000_000_000,
-    sync_frequency: 360,
-    schedule_type: "auto",
     data_delay_sensitivity: "CUSTOM",
     data_delay_threshold: 90,
-    rescheduled_for: null,
     ...over,
-  };
+  });
 }
 
 describe("state encoding", () => {

@@ -3,33 +3,9 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { alertKey, type ConnectionSnapshot, type HealthState } from "../../src/health/model.js";
+import { alertKey, type HealthState } from "../../src/health/model.js";
 import { FileStore, type PersistedState } from "../../src/store/index.js";
-
-function snapshot(id: string, over: Partial<ConnectionSnapshot> = {}): ConnectionSnapshot {
-  return {
-    id,
-    group_id: "g1",
-    service: "salesforce",
-    schema: `sf_${id}`,
-    paused: false,
-    setup_state: "connected",
-    sync_state: "scheduled",
-    update_state: "on_schedule",
-    is_historical_sync: false,
-    warnings: [],
-    tasks: [],
-    succeeded_at: Date.parse("2026-11-22T10:00:00Z"),
-    failed_at: null,
-    created_at: Date.parse("2025-01-01T00:00:00Z"),
-    sync_frequency: 360,
-    schedule_type: "auto",
-    data_delay_sensitivity: "NORMAL",
-    data_delay_threshold: 0,
-    rescheduled_for: null,
-    ...over,
-  };
-}
+import { snapshot } from "./fixtures.js";
 
 function sampleState(): PersistedState {
   const health: HealthState = {

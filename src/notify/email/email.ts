@@ -2,7 +2,8 @@
 import { createTransport, type Mail } from "nodemailer";
 import type { Logger } from "pino";
 import { NotifyError } from "../../errors.js";
-import { errorCodeOf, transportError } from "../http-failure.js";
+import { errorCodeOf } from "../../http/transport-errors.js";
+import { transportError } from "../http-failure.js";
 import { safeCause, scrub, urlSecrets } from "../redact.js";
 import type { Digest, Notifier } from "../types.js";
 import { buildEmail } from "./message.js";

@@ -2,7 +2,8 @@
 import type { Logger } from "pino";
 import { Agent, request } from "undici";
 import type { Clock } from "../clock.js";
-import { bodySnippet, httpStatusError, parseRetryAfter, transportError } from "../http-failure.js";
+import { parseRetryAfter } from "../../http/retry-after.js";
+import { bodySnippet, httpStatusError, transportError } from "../http-failure.js";
 import { urlSecrets } from "../redact.js";
 import type { Digest, Notifier, SendProgress } from "../types.js";
 import { buildWebhookPayloads } from "./payload.js";
