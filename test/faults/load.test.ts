@@ -99,11 +99,13 @@ it("polls 100,000 changing connections every second without overlap, growth or l
   const ends = cycles.map((c) => Date.parse(String(c.time)));
   for (let i = 1; i < cycles.length; i++) expect(ends[i]! - Number(cycles[i]!.duration_ms)).toBeGreaterThanOrEqual(ends[i - 1]! - 5);
 
-  // Memory: the last sample is within 25% of the median after warm-up.
-  const warm = samples.slice(Math.floor(samples.length / 3));
-  expect(warm.length).toBeGreaterThanOrEqual(5);
-  const median = [...warm].sort((a, b) => a - b)[Math.floor(warm.length / 2)]!;
-  expect(Math.abs(warm.at(-1)! - median) / median).toBeLessThanOrEqual(0.25);
+  // Memory does not grow: after warm-up, the peak of the last third of the samples is within 25% of the peak of the
+  // middle third. (Peaks, not single samples: one sample can land just before or after a major GC.)
+  const third = Math.floor(samples.length / 3);
+  const middle = samples.slice(third, 2 * third);
+  const last = samples.slice(2 * third);
+  expect(middle.length).toBeGreaterThanOrEqual(3);
+  expect(Math.max(...last) / Math.max(...middle)).toBeLessThanOrEqual(1.25);
 
   // Every alert: each firing event the daemon logged was delivered at least once, and what the deliveries say is
   // firing for the load warning is exactly the last tenth.
