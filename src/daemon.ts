@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { Config, ChannelName } from "./config/schema.js";
 import { ApiError, SyncwatchError, errorMessage } from "./errors.js";
 import type { FivetranSource } from "./fivetran/index.js";
-import { compareAlerts, diff, formatDuration, judgeWatcher, sameSnapshot, toAlert, withSetupTest, type AlertEvent, type Rules } from "./health/index.js";
+import { compareAlerts, diff, formatDuration, judgeWatcher, toAlert, withSetupTest, type AlertEvent, type Rules } from "./health/index.js";
 import { alertKey, emptyHealthState, type Alert, type ConnectionSnapshot, type HealthState, type LifecycleEvent } from "./health/model.js";
 import type { Metrics } from "./metrics/index.js";
 import { deliver, emptyOutbox, enqueue, parseOutbox, queuedByChannel, routeAlerts, type Outbox } from "./notify/index.js";
@@ -139,7 +139,7 @@ export class Watcher {
       logger.warn({ until: new Date(hold).toISOString() }, "skip Fivetran this cycle: rate limited until then");
     } else {
       try {
-        const listing = await source.list(signal);
+        const listing = await source.list(signal, (id) => previous.connections.get(id)?.snapshot);
         report.requests = listing.requests;
         report.pages = listing.pages;
         const { observed, unreadable } = this.observe(listing.connections, listing.rejected, previous);
@@ -270,30 +270,26 @@ export class Watcher {
    *   next item for one cycle; and while an item without an id was skipped, nobody can be called removed.
    */
   private observe(
-    connections: ConnectionSnapshot[],
+    observed: Map<string, ConnectionSnapshot>,
     rejected: { id: string | null; reason: string }[],
     previous: HealthState,
   ): { observed: Map<string, ConnectionSnapshot>; unreadable: number } {
     const log = this.deps.logger;
-    const observed = new Map<string, ConnectionSnapshot>();
     let unreadable = rejected.length;
     let logged = 0;
     // How many previously known connections this listing accounts for; when all are, nobody is missing.
     let known = 0;
-    for (const c of connections) {
-      const prev = previous.connections.get(c.id);
-      if (prev !== undefined) known++;
+    // The listing's map is ours: updated in place. An unchanged connection already is its previous snapshot object
+    // (the source reuses it), which the diff, the metrics and the state file recognise by identity.
+    for (const [id, c] of observed) {
+      const prev = previous.connections.get(id);
+      if (prev === undefined) continue;
+      known++;
       if (c.setup_state === null && c.sync_state === null && c.update_state === null) {
-        if (prev) {
-          observed.set(c.id, prev.snapshot);
-          unreadable++;
-          if (logged++ < MAX_REJECT_LOG_LINES) log.warn({ connection_id: c.id, reason: "no status" }, "keep the previous snapshot of an item with no status");
-          continue;
-        }
+        observed.set(id, prev.snapshot);
+        unreadable++;
+        if (logged++ < MAX_REJECT_LOG_LINES) log.warn({ connection_id: id, reason: "no status" }, "keep the previous snapshot of an item with no status");
       }
-      // An unchanged connection keeps its previous snapshot object: the diff, the metrics and the state file
-      // then recognise it by identity and skip the work they already did for it.
-      observed.set(c.id, prev !== undefined && sameSnapshot(prev.snapshot, c) ? prev.snapshot : c);
     }
     for (const r of rejected) {
       if (logged++ < MAX_REJECT_LOG_LINES) log.warn({ connection_id: r.id, reason: r.reason }, "skip unreadable connection item");

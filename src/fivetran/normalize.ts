@@ -48,10 +48,11 @@ function time(v: unknown, path: string): number | null {
 /** The one empty notice list every snapshot without warnings or tasks shares (frozen: never mutated). */
 const NO_NOTICES = Object.freeze([]) as unknown as Notice[];
 
-function notices(v: unknown, path: string): Notice[] {
+function notices(v: unknown, path: string, prev: readonly Notice[] | undefined): Notice[] {
   if (v === undefined || v === null || (Array.isArray(v) && v.length === 0)) return NO_NOTICES;
   if (!Array.isArray(v)) throw new Reject(`${path} is not an array`);
-  const out: Notice[] = [];
+  let out: Notice[] | null = null;
+  let kept = 0;
   for (let i = 0; i < v.length; i++) {
     const n: unknown = v[i];
     if (!isObject(n)) throw new Reject(`${path}[${i}] is not an object`);
@@ -59,8 +60,18 @@ function notices(v: unknown, path: string): Notice[] {
     const message = typeof n.message === "string" ? n.message : str(n.message, `${path}[${i}].message`);
     // A notice with no code cannot be told apart from another one: dropped.
     if (code === null || code === "") continue;
+    // While the list matches the previous one, nothing is allocated; the first difference copies what matched.
+    if (out === null) {
+      const p = prev?.[kept];
+      if (p !== undefined && p.code === code && p.message === message) {
+        kept++;
+        continue;
+      }
+      out = prev === undefined ? [] : prev.slice(0, kept);
+    }
     out.push({ code, message });
   }
+  if (out === null) return kept === 0 ? NO_NOTICES : kept === prev?.length ? (prev as Notice[]) : prev!.slice(0, kept);
   return out.length === 0 ? NO_NOTICES : out;
 }
 
@@ -82,15 +93,39 @@ export class Interner {
   }
 }
 
+/** Why an item was rejected (with its id when it had one); `readConnection` returns it instead of a snapshot. */
+export class Rejection {
+  constructor(
+    readonly id: string | null,
+    readonly reason: string,
+  ) {}
+}
+
 /**
  * Reads one raw item. `id` must be a non-empty string; a known field of the wrong type rejects the item
  * (naming the field); missing or null fields become null; unknown fields are ignored; enum values are kept as given.
  */
 export function normalizeConnection(raw: unknown, interner?: Interner): NormalizeResult {
-  const i = interner ? (v: string | null): string | null => interner.intern(v) : (v: string | null): string | null => v;
-  if (!isObject(raw)) return { ok: false, id: null, reason: "item is not an object" };
+  const r = readConnection(raw, interner ?? null, undefined);
+  return r instanceof Rejection ? { ok: false, id: r.id, reason: r.reason } : { ok: true, snapshot: r };
+}
+
+/** The previous value when equal (so unchanged fields share one copy), else the interned new one. */
+function keep(v: string | null, prev: string | null | undefined, interner: Interner | null): string | null {
+  if (v === null || v === prev) return v === null ? null : (prev as string);
+  return interner === null ? v : interner.intern(v);
+}
+
+/**
+ * `normalizeConnection` for the listing's hot path: when every field equals `previous` (the connection's last
+ * snapshot), returns `previous` itself and allocates nothing, so an unchanged connection costs no new objects and
+ * is recognised by identity downstream (diff, metrics, state file).
+ */
+export function readConnection(raw: unknown, interner: Interner | null, previous: ConnectionSnapshot | undefined): ConnectionSnapshot | Rejection {
+  if (!isObject(raw)) return new Rejection(null, "item is not an object");
   const id = raw.id;
-  if (typeof id !== "string" || id === "") return { ok: false, id: null, reason: "id is missing or not a non-empty string" };
+  if (typeof id !== "string" || id === "") return new Rejection(null, "id is missing or not a non-empty string");
+  const p = previous !== undefined && previous.id === id ? previous : undefined;
   try {
     const statusRaw = raw.status;
     let status: Obj | null = null;
@@ -98,34 +133,73 @@ export function normalizeConnection(raw: unknown, interner?: Interner): Normaliz
       if (!isObject(statusRaw)) throw new Reject("status is not an object");
       status = statusRaw;
     }
-    const rescheduled =
+    const group_id = keep(str(raw.group_id, "group_id"), p?.group_id, interner);
+    const service = keep(str(raw.service, "service"), p?.service, interner);
+    const schema = keep(str(raw.schema, "schema"), p?.schema, null);
+    const paused = bool(raw.paused, "paused");
+    const setup_state = keep(status ? str(status.setup_state, "status.setup_state") : null, p?.setup_state, interner);
+    const sync_state = keep(status ? str(status.sync_state, "status.sync_state") : null, p?.sync_state, interner);
+    const update_state = keep(status ? str(status.update_state, "status.update_state") : null, p?.update_state, interner);
+    const is_historical_sync = status ? bool(status.is_historical_sync, "status.is_historical_sync") : null;
+    const warnings = status ? notices(status.warnings, "status.warnings", p?.warnings) : NO_NOTICES;
+    const tasks = status ? notices(status.tasks, "status.tasks", p?.tasks) : NO_NOTICES;
+    const succeeded_at = time(raw.succeeded_at, "succeeded_at");
+    const failed_at = time(raw.failed_at, "failed_at");
+    const created_at = time(raw.created_at, "created_at");
+    const sync_frequency = num(raw.sync_frequency, "sync_frequency");
+    const schedule_type = keep(str(raw.schedule_type, "schedule_type"), p?.schedule_type, interner);
+    const data_delay_sensitivity = keep(str(raw.data_delay_sensitivity, "data_delay_sensitivity"), p?.data_delay_sensitivity, interner);
+    const data_delay_threshold = num(raw.data_delay_threshold, "data_delay_threshold");
+    const rescheduled_for =
       status !== null && status.rescheduled_for !== undefined && status.rescheduled_for !== null
         ? time(status.rescheduled_for, "status.rescheduled_for")
         : time(raw.rescheduled_for, "rescheduled_for");
-    const snapshot: ConnectionSnapshot = {
+    if (
+      p !== undefined &&
+      group_id === p.group_id &&
+      service === p.service &&
+      schema === p.schema &&
+      paused === p.paused &&
+      setup_state === p.setup_state &&
+      sync_state === p.sync_state &&
+      update_state === p.update_state &&
+      is_historical_sync === p.is_historical_sync &&
+      warnings === p.warnings &&
+      tasks === p.tasks &&
+      succeeded_at === p.succeeded_at &&
+      failed_at === p.failed_at &&
+      created_at === p.created_at &&
+      sync_frequency === p.sync_frequency &&
+      schedule_type === p.schedule_type &&
+      data_delay_sensitivity === p.data_delay_sensitivity &&
+      data_delay_threshold === p.data_delay_threshold &&
+      rescheduled_for === p.rescheduled_for
+    ) {
+      return p;
+    }
+    return {
       id,
-      group_id: i(str(raw.group_id, "group_id")),
-      service: i(str(raw.service, "service")),
-      schema: str(raw.schema, "schema"),
-      paused: bool(raw.paused, "paused"),
-      setup_state: i(status ? str(status.setup_state, "status.setup_state") : null),
-      sync_state: i(status ? str(status.sync_state, "status.sync_state") : null),
-      update_state: i(status ? str(status.update_state, "status.update_state") : null),
-      is_historical_sync: status ? bool(status.is_historical_sync, "status.is_historical_sync") : null,
-      warnings: status ? notices(status.warnings, "status.warnings") : NO_NOTICES,
-      tasks: status ? notices(status.tasks, "status.tasks") : NO_NOTICES,
-      succeeded_at: time(raw.succeeded_at, "succeeded_at"),
-      failed_at: time(raw.failed_at, "failed_at"),
-      created_at: time(raw.created_at, "created_at"),
-      sync_frequency: num(raw.sync_frequency, "sync_frequency"),
-      schedule_type: i(str(raw.schedule_type, "schedule_type")),
-      data_delay_sensitivity: i(str(raw.data_delay_sensitivity, "data_delay_sensitivity")),
-      data_delay_threshold: num(raw.data_delay_threshold, "data_delay_threshold"),
-      rescheduled_for: rescheduled,
+      group_id,
+      service,
+      schema,
+      paused,
+      setup_state,
+      sync_state,
+      update_state,
+      is_historical_sync,
+      warnings,
+      tasks,
+      succeeded_at,
+      failed_at,
+      created_at,
+      sync_frequency,
+      schedule_type,
+      data_delay_sensitivity,
+      data_delay_threshold,
+      rescheduled_for,
     };
-    return { ok: true, snapshot };
   } catch (err) {
-    if (err instanceof Reject) return { ok: false, id, reason: err.reason };
+    if (err instanceof Reject) return new Rejection(id, err.reason);
     throw err;
   }
 }

@@ -5,7 +5,7 @@ import { ApiError, errorMessage } from "../errors.js";
 import type { FivetranConfig } from "../config/schema.js";
 import type { ConnectionSnapshot } from "../health/model.js";
 import { FivetranClient, type Endpoint, type FivetranClientOptions } from "./client.js";
-import { Interner, normalizeConnection } from "./normalize.js";
+import { Interner, readConnection, Rejection } from "./normalize.js";
 
 /** What `FivetranSource` needs (the client's options); `now`, `sleep` and `random` are injectable for tests. */
 export type FivetranSourceOptions = FivetranClientOptions;
@@ -18,7 +18,8 @@ export interface RejectedItem {
 
 /** One complete read of the account. */
 export interface Listing {
-  connections: ConnectionSnapshot[];
+  /** Every readable connection by id, de-duplicated, in listing order (a repeat takes the later place). */
+  connections: Map<string, ConnectionSnapshot>;
   rejected: RejectedItem[];
   /** Pages read (all listings, groups pages included). */
   pages: number;
@@ -32,7 +33,8 @@ export interface SetupTestFailure {
   message: string | null;
 }
 
-type Entry = { ok: true; snapshot: ConnectionSnapshot } | { ok: false; reason: string };
+/** The previous snapshot of a connection, if any: an unchanged connection is then returned as that same object. */
+export type PreviousSnapshot = (id: string) => ConnectionSnapshot | undefined;
 
 interface Counters {
   pages: number;
@@ -55,8 +57,11 @@ export class FivetranSource {
     this.client = new FivetranClient(opts);
   }
 
-  /** Pages every listing to the end; rejects (aborting sibling listings) if any page cannot be read. */
-  async list(signal?: AbortSignal): Promise<Listing> {
+  /**
+   * Pages every listing to the end; rejects (aborting sibling listings) if any page cannot be read. Items are read
+   * page by page while the next page is on its way; with `previous`, an unchanged connection allocates nothing.
+   */
+  async list(signal?: AbortSignal, previous?: PreviousSnapshot): Promise<Listing> {
     const ctrl = new AbortController();
     // Every in-flight request (up to group_concurrency, plus a prefetched page each) listens on this signal.
     setMaxListeners(Math.max(10, 2 * this.config.group_concurrency + 2), ctrl.signal);
@@ -64,19 +69,27 @@ export class FivetranSource {
     if (signal?.aborted) ctrl.abort(signal.reason);
     else signal?.addEventListener("abort", onAbort, { once: true });
     const counters: Counters = { pages: 0, requests: 0 };
-    const entries = new Map<string, Entry>();
+    const connections = new Map<string, ConnectionSnapshot>();
+    // Unreadable items by id (an id-less one cannot be de-duplicated: `noId`). A repeat, readable or not, wins.
+    const unreadable = new Map<string, string>();
     const noId: RejectedItem[] = [];
+    const interner = this.interner;
     const accept = (items: unknown[]): void => {
       for (const raw of items) {
-        const r = normalizeConnection(raw, this.interner);
-        if (r.ok) {
-          if (entries.has(r.snapshot.id)) entries.delete(r.snapshot.id); // a repeat: the later occurrence wins, in its own place
-          entries.set(r.snapshot.id, r);
-        } else if (r.id === null) {
-          noId.push({ id: null, reason: r.reason });
+        const id = typeof raw === "object" && raw !== null ? (raw as { id?: unknown }).id : undefined;
+        const r = readConnection(raw, interner, typeof id === "string" && previous !== undefined ? previous(id) : undefined);
+        if (r instanceof Rejection) {
+          if (r.id === null) {
+            noId.push({ id: null, reason: r.reason });
+            continue;
+          }
+          connections.delete(r.id);
+          unreadable.delete(r.id);
+          unreadable.set(r.id, r.reason);
         } else {
-          entries.delete(r.id);
-          entries.set(r.id, { ok: false, reason: r.reason });
+          if (connections.has(r.id)) connections.delete(r.id); // a repeat: the later occurrence wins, in its own place
+          else unreadable.delete(r.id);
+          connections.set(r.id, r);
         }
       }
     };
@@ -93,12 +106,8 @@ export class FivetranSource {
     } finally {
       signal?.removeEventListener("abort", onAbort);
     }
-    const connections: ConnectionSnapshot[] = [];
-    const rejected: RejectedItem[] = noId;
-    for (const [id, e] of entries) {
-      if (e.ok) connections.push(e.snapshot);
-      else rejected.push({ id, reason: e.reason });
-    }
+    const rejected = noId;
+    for (const [id, reason] of unreadable) rejected.push({ id, reason });
     return { connections, rejected, pages: counters.pages, requests: counters.requests };
   }
 

@@ -28,4 +28,3 @@ export {
 export { withSetupTest, compareAlerts, compareEvents, toAlert, type AlertEvent } from "./events.js";
 export { diff, type CurrentSnapshot, type DiffResult } from "./diff.js";
 export { judgeWatcher, WATCHER_CONDITION, type WatcherResult } from "./watcher.js";
-export { sameSnapshot } from "./same-snapshot.js";

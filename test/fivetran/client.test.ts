@@ -62,7 +62,7 @@ describe("Fivetran client", () => {
     api = await startApi((_req, res, _s, n) => (n <= 2 ? json(res, { message: "down" }, 503) : json(res, ok)));
     const h = harness(api.url, { retry: { max_attempts: 4, base_delay_ms: 100, max_delay_ms: 1000 } });
     const out = await h.source.list();
-    expect(out.connections).toHaveLength(1);
+    expect(out.connections.size).toBe(1);
     expect(out.requests).toBe(3);
     expect(out.pages).toBe(1);
     // full jitter with random() = 0.5: half of 100, then half of 200
@@ -102,7 +102,7 @@ describe("Fivetran client", () => {
     api = await startApi((_req, res, _s, n) => (n === 1 ? json(res, {}, 429, { "retry-after": value }) : json(res, ok)));
     const h = harness(api.url, { max_retry_wait_seconds: 60 });
     const out = await h.source.list();
-    expect(out.connections).toHaveLength(1);
+    expect(out.connections.size).toBe(1);
     expect(out.requests).toBe(2);
     expect(h.sleeps).toEqual([7000]);
     expect(h.requests.map(([, c]) => c)).toEqual(["429", "200"]);
@@ -138,7 +138,7 @@ describe("Fivetran client", () => {
     });
     const h = harness(api.url);
     const out = await h.source.list();
-    expect(out.connections).toHaveLength(1);
+    expect(out.connections.size).toBe(1);
     expect(out.requests).toBe(2);
     expect(h.requests.map(([, c]) => c)).toEqual(["error", "200"]);
     await h.source.close();
@@ -167,7 +167,7 @@ describe("Fivetran client", () => {
     });
     const h = harness(api.url, { request_timeout_seconds: 0.2 });
     const out = await h.source.list();
-    expect(out.connections).toHaveLength(1);
+    expect(out.connections.size).toBe(1);
     await h.source.close();
   });
 

@@ -37,7 +37,7 @@ describe("FivetranSource.list", () => {
     api = await startApi(chained([page([item("a")], "c1", name), page([item("b")], "c2", name), page([item("c")], null, name)]));
     const h = harness(api.url, { endpoint, page_size: 2 });
     const out = await h.source.list();
-    expect(out.connections.map((c) => c.id)).toEqual(["a", "b", "c"]);
+    expect([...out.connections.values()].map((c) => c.id)).toEqual(["a", "b", "c"]);
     expect(out.pages).toBe(3);
     expect(out.requests).toBe(3);
     expect(api.seen.map((s) => s.path)).toEqual([`/v1/${endpoint}`, `/v1/${endpoint}`, `/v1/${endpoint}`]);
@@ -59,7 +59,7 @@ describe("FivetranSource.list", () => {
     api = await startApi(chained([page([item("a")], "c1"), page([item("b")], last)]));
     const h = harness(api.url);
     const out = await h.source.list();
-    expect(out.connections.map((c) => c.id)).toEqual(["a", "b"]);
+    expect([...out.connections.values()].map((c) => c.id)).toEqual(["a", "b"]);
     expect(api.seen).toHaveLength(2);
     await h.source.close();
   });
@@ -74,8 +74,8 @@ describe("FivetranSource.list", () => {
     );
     const h = harness(api.url);
     const out = await h.source.list();
-    expect(out.connections.map((c) => c.id).sort()).toEqual(["a", "b", "c"]);
-    expect(out.connections.find((c) => c.id === "b")?.paused).toBe(true);
+    expect([...out.connections.values()].map((c) => c.id).sort()).toEqual(["a", "b", "c"]);
+    expect([...out.connections.values()].find((c) => c.id === "b")?.paused).toBe(true);
     await h.source.close();
   });
 
@@ -83,7 +83,7 @@ describe("FivetranSource.list", () => {
     api = await startApi(chained([page([item("a"), { service: "no id" }, item("b", { status: "broken" })], null)]));
     const h = harness(api.url);
     const out = await h.source.list();
-    expect(out.connections.map((c) => c.id)).toEqual(["a"]);
+    expect([...out.connections.values()].map((c) => c.id)).toEqual(["a"]);
     expect(out.rejected).toEqual([
       { id: null, reason: expect.stringContaining("id") },
       { id: "b", reason: "status is not an object" },
@@ -107,7 +107,7 @@ describe("FivetranSource.list", () => {
     });
     const h = harness(api.url, { group_ids: groups, group_concurrency: 2 });
     const out = await h.source.list();
-    expect(out.connections.map((c) => c.id).sort()).toEqual(groups.flatMap((g) => [`${g}-1`, `${g}-2`]).sort());
+    expect([...out.connections.values()].map((c) => c.id).sort()).toEqual(groups.flatMap((g) => [`${g}-1`, `${g}-2`]).sort());
     expect(out.pages).toBe(12);
     expect(maxInFlight).toBe(2);
     expect(new Set(api.seen.map((s) => s.query.get("group_id")))).toEqual(new Set(groups));
@@ -126,7 +126,7 @@ describe("FivetranSource.list", () => {
     });
     const h = harness(api.url, { listing: "groups" });
     const out = await h.source.list();
-    expect(out.connections.map((c) => c.id).sort()).toEqual(["ga-x", "gb-x"]);
+    expect([...out.connections.values()].map((c) => c.id).sort()).toEqual(["ga-x", "gb-x"]);
     expect(api.seen.slice(0, 2).map((s) => s.path)).toEqual(["/v1/groups", "/v1/groups"]);
     expect(out.pages).toBe(4);
     expect(h.requests.filter(([e]) => e === "groups")).toHaveLength(2);
@@ -178,7 +178,7 @@ describe("FivetranSource.list", () => {
     });
     const h = harness(`${api.url}/proxy/fivetran/`);
     const out = await h.source.list();
-    expect(out.connections.map((c) => c.id)).toEqual(["a"]);
+    expect([...out.connections.values()].map((c) => c.id)).toEqual(["a"]);
     await h.source.close();
   });
 

@@ -1,6 +1,7 @@
 // Table tests of reading raw Fivetran items into snapshots: what is accepted, what is rejected and why.
 import { describe, expect, it } from "vitest";
-import { normalizeConnection } from "../../src/fivetran/normalize.js";
+import { Interner, Rejection, normalizeConnection, readConnection } from "../../src/fivetran/normalize.js";
+import type { ConnectionSnapshot } from "../../src/health/model.js";
 import { item } from "./fake-api.js";
 
 describe("normalizeConnection", () => {
@@ -167,5 +168,61 @@ describe("normalizeConnection", () => {
       expect(r.id).toBe("c9");
       expect(r.reason.startsWith(`${field} `)).toBe(true);
     }
+  });
+});
+
+describe("readConnection against the previous snapshot", () => {
+  const raw = item("c1", {
+    status: { setup_state: "connected", sync_state: "scheduled", update_state: "on_schedule", is_historical_sync: false, warnings: [{ code: "w", message: "m" }], tasks: [] },
+    failed_at: "2026-11-22T09:00:00Z",
+    rescheduled_for: "2026-11-22T13:00:00Z",
+  });
+  const previous = readConnection(raw, new Interner(), undefined) as ConnectionSnapshot;
+
+  it("returns the previous object itself when every field is equal", () => {
+    expect(previous).not.toBeInstanceOf(Rejection);
+    expect(readConnection(structuredClone(raw), new Interner(), previous)).toBe(previous);
+  });
+
+  it("does not mistake another connection's snapshot for this one's", () => {
+    const other = readConnection({ ...structuredClone(raw), id: "c2" }, null, previous);
+    expect(other).not.toBe(previous);
+    expect((other as ConnectionSnapshot).id).toBe("c2");
+  });
+
+  const status = raw.status as Record<string, unknown>;
+  const changes: [string, Record<string, unknown>][] = [
+    ["succeeded_at", { succeeded_at: "2026-11-22T11:00:00Z" }],
+    ["failed_at", { failed_at: null }],
+    ["setup_state", { status: { ...status, setup_state: "broken" } }],
+    ["sync_state", { status: { ...status, sync_state: "syncing" } }],
+    ["update_state", { status: { ...status, update_state: "delayed" } }],
+    ["paused", { paused: null }],
+    ["group_id", { group_id: "g2" }],
+    ["service", { service: "mysql" }],
+    ["schema", { schema: "pg2" }],
+    ["is_historical_sync", { status: { ...status, is_historical_sync: true } }],
+    ["created_at", { created_at: "2026-02-01T00:00:00Z" }],
+    ["sync_frequency", { sync_frequency: 60 }],
+    ["schedule_type", { schedule_type: "manual" }],
+    ["data_delay_sensitivity", { data_delay_sensitivity: "CUSTOM" }],
+    ["data_delay_threshold", { data_delay_threshold: 90 }],
+    ["rescheduled_for", { rescheduled_for: "2026-11-22T14:00:00Z" }],
+    ["a warning's message", { status: { ...status, warnings: [{ code: "w", message: "other" }] } }],
+    ["a warning gone", { status: { ...status, warnings: [] } }],
+    ["a second warning", { status: { ...status, warnings: [{ code: "w", message: "m" }, { code: "w2", message: null }] } }],
+    ["a new task", { status: { ...status, tasks: [{ code: "t", message: null }] } }],
+  ];
+  it.each(changes)("returns a new snapshot, equal to a fresh read, when %s differs", (_name, change) => {
+    const changed = { ...structuredClone(raw), ...change };
+    const r = readConnection(changed, new Interner(), previous);
+    expect(r).not.toBe(previous);
+    expect(r).toEqual(readConnection(changed, null, undefined));
+  });
+
+  it("never changes the previous snapshot's notice lists", () => {
+    const before = structuredClone(previous.warnings);
+    readConnection({ ...structuredClone(raw), status: { ...status, warnings: [{ code: "w", message: "m" }, { code: "x", message: null }] } }, null, previous);
+    expect(previous.warnings).toEqual(before);
   });
 });
