@@ -145,7 +145,9 @@ export class Watcher {
         const { observed, unreadable } = this.observe(listing.connections, listing.rejected, previous);
         report.rejected = unreadable;
         report.connections = observed.size;
-        const result = diff(previous, { connections: observed }, started, this.deps.rules);
+        // In place: the previous state's connection Map becomes the next one (the listing was complete, so the
+        // cycle counts; this.state is replaced below).
+        const result = diff(previous, { connections: observed }, started, this.deps.rules, { inPlace: true });
         health = result.next;
         events = result.events;
         report.lifecycle = result.lifecycle;

@@ -106,21 +106,32 @@ class Judge {
   }
 }
 
+/** How `diff` may treat its input. */
+export interface DiffOptions {
+  /**
+   * Update `previous.connections` in place instead of copying it (the next state then shares that Map): for the
+   * watcher, which replaces its state with the result anyway; copying 100,000 entries costs more than judging them.
+   * `previous` must not be used afterwards. Default false: `diff` is pure.
+   */
+  inPlace?: boolean;
+}
+
 /**
- * Judges one successful cycle. Never mutates `previous`; unchanged connection records are reused.
+ * Judges one successful cycle. Never mutates `previous` (unless `inPlace`); unchanged connection records are reused.
  * The next state has `baseline_done` true and `last_success_at` = `now`. The watcher alert is left alone.
  */
-export function diff(previous: HealthState, current: CurrentSnapshot, now: number, rules: Rules): DiffResult {
+export function diff(previous: HealthState, current: CurrentSnapshot, now: number, rules: Rules, options: DiffOptions = {}): DiffResult {
   const baseline = !previous.baseline_done;
   const judge = new Judge(previous, now, rules, baseline);
-  // Copy and update in place: unchanged records (same snapshot object) cost no write at all.
-  const connections = new Map<string, ConnectionRecord>(previous.connections);
+  // Update a copy (or the Map itself): unchanged records (same snapshot object) cost no write at all.
+  const connections = options.inPlace === true ? previous.connections : new Map<string, ConnectionRecord>(previous.connections);
+  const known = connections.size;
   const lifecycle: LifecycleEvent[] = [];
   let carried = 0;
 
   for (const [id, snap] of current.connections) {
     if (id === WATCHER_CONNECTION_ID) continue;
-    const prevRec = previous.connections.get(id);
+    const prevRec = connections.get(id);
     let resumedAt = prevRec?.resumed_at ?? null;
     if (prevRec === undefined) {
       if (!baseline) lifecycle.push({ kind: "added", connection_id: id });
@@ -148,14 +159,19 @@ export function diff(previous: HealthState, current: CurrentSnapshot, now: numbe
     visitConditions(snap, resumedAt, now, rules, judge.eff, judge.visit);
   }
 
-  // Removed connections (skip the scan when every previous connection was seen again).
-  if (carried !== previous.connections.size) {
-    for (const id of previous.connections.keys()) {
-      if (!current.connections.has(id) || id === WATCHER_CONNECTION_ID) {
-        connections.delete(id);
-        if (id !== WATCHER_CONNECTION_ID) lifecycle.push({ kind: "removed", connection_id: id });
-      }
+  // Removed connections (skip the scan when every previous connection was seen again). Added ones were appended
+  // above, after the `known` entries that were there before; only those are scanned.
+  const removed = new Map<string, ConnectionSnapshot>();
+  if (carried !== known) {
+    let i = 0;
+    for (const [id, rec] of connections) {
+      if (i++ >= known) break;
+      if (!current.connections.has(id) || id === WATCHER_CONNECTION_ID) removed.set(id, rec.snapshot);
     }
+  }
+  for (const id of removed.keys()) {
+    connections.delete(id);
+    if (id !== WATCHER_CONNECTION_ID) lifecycle.push({ kind: "removed", connection_id: id });
   }
 
   // Alerts whose condition no longer holds: removed, exempt, ignored, or clearing.
@@ -163,7 +179,7 @@ export function diff(previous: HealthState, current: CurrentSnapshot, now: numbe
     if (judge.held.has(key) || rec.connection_id === WATCHER_CONNECTION_ID) continue;
     const snap = current.connections.get(rec.connection_id);
     if (snap === undefined) {
-      judge.resolve(key, rec, previous.connections.get(rec.connection_id)?.snapshot, "removed");
+      judge.resolve(key, rec, removed.get(rec.connection_id), "removed");
       continue;
     }
     if (rec.phase === "pending") {
