@@ -2,7 +2,7 @@
 import type { Logger } from "pino";
 import type { Config, ChannelName } from "./config/schema.js";
 import { ApiError, SyncwatchError, errorMessage } from "./errors.js";
-import type { FivetranSource } from "./fivetran/index.js";
+import type { FivetranSource, Listing } from "./fivetran/index.js";
 import { compareAlerts, diff, formatDuration, judgeWatcher, toAlert, withSetupTest, type AlertEvent, type Rules } from "./health/index.js";
 import { alertKey, emptyHealthState, type Alert, type ConnectionSnapshot, type HealthState, type LifecycleEvent } from "./health/model.js";
 import type { Metrics } from "./metrics/index.js";
@@ -142,7 +142,7 @@ export class Watcher {
         const listing = await source.list(signal, (id) => previous.connections.get(id)?.snapshot);
         report.requests = listing.requests;
         report.pages = listing.pages;
-        const { observed, unreadable } = this.observe(listing.connections, listing.rejected, previous);
+        const { observed, unreadable } = this.observe(listing, previous);
         report.rejected = unreadable;
         report.connections = observed.size;
         // In place: the previous state's connection Map becomes the next one (the listing was complete, so the
@@ -271,27 +271,24 @@ export class Watcher {
    *   successful listing: the cursor is an offset, so a connection deleted while the listing is paged hides the
    *   next item for one cycle; and while an item without an id was skipped, nobody can be called removed.
    */
-  private observe(
-    observed: Map<string, ConnectionSnapshot>,
-    rejected: { id: string | null; reason: string }[],
-    previous: HealthState,
-  ): { observed: Map<string, ConnectionSnapshot>; unreadable: number } {
+  private observe(listing: Listing, previous: HealthState): { observed: Map<string, ConnectionSnapshot>; unreadable: number } {
     const log = this.deps.logger;
+    // The listing's map is ours: updated in place. An unchanged connection already is its previous snapshot object
+    // (the source reuses it), which the diff, the metrics and the state file recognise by identity.
+    const { connections: observed, changed, rejected } = listing;
     let unreadable = rejected.length;
     let logged = 0;
     // How many previously known connections this listing accounts for; when all are, nobody is missing.
-    let known = 0;
-    // The listing's map is ours: updated in place. An unchanged connection already is its previous snapshot object
-    // (the source reuses it), which the diff, the metrics and the state file recognise by identity.
+    // An unchanged connection is known; only the changed ones need looking up.
+    let known = observed.size - changed.size;
+    for (const id of changed) if (previous.connections.has(id)) known++;
     for (const [id, c] of observed) {
+      if (c.setup_state !== null || c.sync_state !== null || c.update_state !== null) continue;
       const prev = previous.connections.get(id);
       if (prev === undefined) continue;
-      known++;
-      if (c.setup_state === null && c.sync_state === null && c.update_state === null) {
-        observed.set(id, prev.snapshot);
-        unreadable++;
-        if (logged++ < MAX_REJECT_LOG_LINES) log.warn({ connection_id: id, reason: "no status" }, "keep the previous snapshot of an item with no status");
-      }
+      observed.set(id, prev.snapshot);
+      unreadable++;
+      if (logged++ < MAX_REJECT_LOG_LINES) log.warn({ connection_id: id, reason: "no status" }, "keep the previous snapshot of an item with no status");
     }
     for (const r of rejected) {
       if (logged++ < MAX_REJECT_LOG_LINES) log.warn({ connection_id: r.id, reason: r.reason }, "skip unreadable connection item");

@@ -20,6 +20,8 @@ export interface RejectedItem {
 export interface Listing {
   /** Every readable connection by id, de-duplicated, in listing order (a repeat takes the later place). */
   connections: Map<string, ConnectionSnapshot>;
+  /** Ids in `connections` whose snapshot is not the `previous` one: added or changed (all of them without `previous`). */
+  changed: Set<string>;
   rejected: RejectedItem[];
   /** Pages read (all listings, groups pages included). */
   pages: number;
@@ -70,6 +72,7 @@ export class FivetranSource {
     else signal?.addEventListener("abort", onAbort, { once: true });
     const counters: Counters = { pages: 0, requests: 0 };
     const connections = new Map<string, ConnectionSnapshot>();
+    const changed = new Set<string>();
     // Unreadable items by id (an id-less one cannot be de-duplicated: `noId`). A repeat, readable or not, wins.
     const unreadable = new Map<string, string>();
     const noId: RejectedItem[] = [];
@@ -77,19 +80,23 @@ export class FivetranSource {
     const accept = (items: unknown[]): void => {
       for (const raw of items) {
         const id = typeof raw === "object" && raw !== null ? (raw as { id?: unknown }).id : undefined;
-        const r = readConnection(raw, interner, typeof id === "string" && previous !== undefined ? previous(id) : undefined);
+        const p = typeof id === "string" && previous !== undefined ? previous(id) : undefined;
+        const r = readConnection(raw, interner, p);
         if (r instanceof Rejection) {
           if (r.id === null) {
             noId.push({ id: null, reason: r.reason });
             continue;
           }
           connections.delete(r.id);
+          changed.delete(r.id);
           unreadable.delete(r.id);
           unreadable.set(r.id, r.reason);
         } else {
           if (connections.has(r.id)) connections.delete(r.id); // a repeat: the later occurrence wins, in its own place
           else unreadable.delete(r.id);
           connections.set(r.id, r);
+          if (r !== p) changed.add(r.id);
+          else if (changed.size > 0) changed.delete(r.id);
         }
       }
     };
@@ -108,7 +115,7 @@ export class FivetranSource {
     }
     const rejected = noId;
     for (const [id, reason] of unreadable) rejected.push({ id, reason });
-    return { connections, rejected, pages: counters.pages, requests: counters.requests };
+    return { connections, changed, rejected, pages: counters.pages, requests: counters.requests };
   }
 
   /**

@@ -79,6 +79,27 @@ describe("FivetranSource.list", () => {
     await h.source.close();
   });
 
+  it("returns an unchanged connection as its previous snapshot and names the new and changed ones", async () => {
+    const pages = [page([item("a"), item("b"), item("c", { status: "broken" })], "c1"), page([item("b", { paused: true }), item("d")], null)];
+    api = await startApi(chained(pages));
+    const h = harness(api.url);
+    const first = await h.source.list();
+    expect([...first.changed].sort()).toEqual(["a", "b", "d"]);
+
+    const prev = new Map(first.connections);
+    const second = await h.source.list(undefined, (id) => prev.get(id));
+    expect(second.connections.get("a")).toBe(prev.get("a"));
+    expect(second.connections.get("b")).toBe(prev.get("b")); // the same repeat again: paused, as before
+    expect(second.changed.size).toBe(0);
+    expect(second.rejected).toEqual([{ id: "c", reason: "status is not an object" }]);
+
+    pages[0] = page([item("a", { paused: true }), item("b"), item("e")], "c1");
+    const third = await h.source.list(undefined, (id) => prev.get(id));
+    expect([...third.changed].sort()).toEqual(["a", "e"]);
+    expect(third.connections.get("d")).toBe(prev.get("d"));
+    await h.source.close();
+  });
+
   it("reports unreadable items as rejected and keeps the rest", async () => {
     api = await startApi(chained([page([item("a"), { service: "no id" }, item("b", { status: "broken" })], null)]));
     const h = harness(api.url);
