@@ -1,14 +1,16 @@
 // `npm run bench`: syncwatch's speed and memory beside the physical floor (a bare fetch of every page), at
-// 1,000 / 10,000 / 100,000 connections, plus a latency-bound account read chained and by groups.
+// 1,000 / 10,000 / 100,000 connections, plus a latency-bound account read chained and by groups. Per size it also
+// times whole processes as an outside reviewer would (spawn to exit): `node bench/bare-fetch.mjs <url>` (the floor)
+// and `node dist/cli.js once` without and then with a state file, with peak RSS from /usr/bin/time when present.
 // Prints a table and writes bench/results.json. Options (env): BENCH_SIZES=1000,10000 BENCH_REPS=5
 // BENCH_SOAK_CYCLES=200 (quiet cycles at the largest size, for the leak check) BENCH_LATENCY=0 to skip part 3.
 import { spawn } from "node:child_process";
 import { cpus } from "node:os";
-import { writeFileSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Pool } from "undici";
+import { bareFetch } from "./bare-fetch.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const sizes = (process.env.BENCH_SIZES ?? "1000,10000,100000").split(",").map(Number).filter((n) => n > 0);
@@ -45,27 +47,6 @@ function startSim(args) {
   });
 }
 
-/** The floor: every page fetched with undici and parsed with JSON.parse, nothing else. */
-async function bareFetch(url) {
-  const pool = new Pool(new URL(url).origin, { connections: 1 });
-  const auth = `Basic ${Buffer.from("bench:bench-secret").toString("base64")}`;
-  const t0 = performance.now();
-  let cursor = null;
-  let pages = 0;
-  let items = 0;
-  do {
-    const path = `/v1/connections?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
-    const res = await pool.request({ method: "GET", path, headers: { authorization: auth, accept: "application/json;version=2" } });
-    const body = JSON.parse(await res.body.text());
-    items += body.data.items.length;
-    cursor = body.data.next_cursor ?? body.data.nextCursor ?? null;
-    pages++;
-  } while (cursor);
-  const ms = performance.now() - t0;
-  await pool.close();
-  return { ms, pages, items };
-}
-
 /** Runs bench/cycle-worker.mjs in a fresh process (clean heap, its own peak RSS). */
 function worker(env) {
   return new Promise((resolve, reject) => {
@@ -79,7 +60,98 @@ function worker(env) {
   });
 }
 
-const results = { date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, sizes: [], latency: null };
+// GNU time reports the child's peak RSS (KiB) without changing what runs; without it RSS is left out.
+const timeBin = existsSync("/usr/bin/time") ? "/usr/bin/time" : null;
+// Variables syncwatch reads that could change what `once` does: the parent's values are not passed on.
+const syncwatchEnv = ["SYNCWATCH_CONFIG", "SYNCWATCH_SCHEDULE", "SYNCWATCH_STATE_FILE", "SYNCWATCH_METRICS_PORT", "SLACK_WEBHOOK_URL", "SMTP_URL", "ALERT_EMAIL_FROM", "ALERT_EMAIL_TO", "ALERT_WEBHOOK_URL", "LOG_LEVEL", "FIVETRAN_API_URL", "FIVETRAN_API_KEY", "FIVETRAN_API_SECRET"];
+
+/**
+ * Runs `node <args>` as a whole process and resolves with the wall clock from spawn to exit (ms), its exit code and
+ * stdout; with `rss`, runs it under /usr/bin/time (when present) for its peak RSS (MiB) instead, as a separate run.
+ */
+function nodeProcess(args, { env = {}, okCodes = [0], stdout = "ignore", rss = false } = {}) {
+  return new Promise((resolve, reject) => {
+    const rssFile = rss && timeBin ? join(mkdtempSync(join(tmpdir(), "syncwatch-bench-rss-")), "maxrss") : null;
+    const childEnv = { ...process.env };
+    for (const k of syncwatchEnv) delete childEnv[k];
+    Object.assign(childEnv, env);
+    const [cmd, argv] = rssFile ? [timeBin, ["-f", "%M", "-o", rssFile, process.execPath, ...args]] : [process.execPath, args];
+    const t0 = performance.now();
+    const child = spawn(cmd, argv, { cwd: root, env: childEnv, stdio: ["ignore", stdout, "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout?.setEncoding("utf8").on("data", (d) => (out += d));
+    child.stderr.setEncoding("utf8").on("data", (d) => (err += d));
+    child.on("error", reject);
+    child.on("exit", (code, signal) => {
+      const ms = performance.now() - t0;
+      let rssMb = null;
+      if (rssFile) {
+        rssMb = Number(readFileSync(rssFile, "utf8").trim().split("\n").pop()) / 1024;
+        rmSync(join(rssFile, ".."), { recursive: true, force: true });
+      }
+      if (!okCodes.includes(code)) reject(new Error(`node ${args.join(" ")} exited ${code ?? signal}: ${err.trim()}`));
+      else resolve({ ms, code, rssMb, out });
+    });
+  });
+}
+
+/** The whole-process figures for one size: the bare fetch as a process, and `syncwatch once` without and with state. */
+async function wholeProcess(url, n) {
+  const bareArgs = [join(root, "bench/bare-fetch.mjs"), url];
+  const onceArgs = [join(root, "dist/cli.js"), "once"];
+  const dir = mkdtempSync(join(tmpdir(), "syncwatch-bench-once-"));
+  const onceEnv = (stateDir) => ({ FIVETRAN_API_URL: url, FIVETRAN_API_KEY: "bench", FIVETRAN_API_SECRET: "bench-secret", SYNCWATCH_STATE_FILE: join(stateDir, "state.json"), LOG_LEVEL: "silent" });
+  // `once` exits 1 when something fires (the simulated account has broken connections); anything else is an error.
+  const onceOpts = { okCodes: [0, 1] };
+  try {
+    const bare = [];
+    for (let i = 0; i < reps; i++) {
+      const r = await nodeProcess(bareArgs, { stdout: "pipe" });
+      const items = JSON.parse(r.out.trim()).items;
+      if (items !== n) throw new Error(`bare-fetch process read ${items} connections, expected ${n}`);
+      bare.push(r.ms);
+    }
+    // (b) each run starts with no state file, in a directory of its own; (c) reuses the state the last (b) left.
+    const fresh = [];
+    let stateDir = dir;
+    let freshCode = null;
+    for (let i = 0; i < reps; i++) {
+      stateDir = mkdtempSync(join(dir, "fresh-"));
+      const r = await nodeProcess(onceArgs, { ...onceOpts, env: onceEnv(stateDir) });
+      fresh.push(r.ms);
+      freshCode = r.code;
+    }
+    if (!existsSync(join(stateDir, "state.json"))) throw new Error("syncwatch once left no state file");
+    const withState = [];
+    let stateCode = null;
+    for (let i = 0; i < reps; i++) {
+      const r = await nodeProcess(onceArgs, { ...onceOpts, env: onceEnv(stateDir) });
+      withState.push(r.ms);
+      stateCode = r.code;
+    }
+    const out = {
+      process_bare_ms: median(bare),
+      process_once_fresh_ms: median(fresh),
+      process_once_state_ms: median(withState),
+      process_once_fresh_exit_code: freshCode,
+      process_once_state_exit_code: stateCode,
+    };
+    out.ratio_process_once_fresh_to_bare = out.process_once_fresh_ms / out.process_bare_ms;
+    out.ratio_process_once_state_to_bare = out.process_once_state_ms / out.process_bare_ms;
+    if (timeBin) {
+      // Peak RSS from one more run of each under /usr/bin/time, kept apart so the wrapper never touches the timings.
+      out.process_bare_rss_mb = (await nodeProcess(bareArgs, { rss: true })).rssMb;
+      out.process_once_fresh_rss_mb = (await nodeProcess(onceArgs, { ...onceOpts, rss: true, env: onceEnv(mkdtempSync(join(dir, "fresh-"))) })).rssMb;
+      out.process_once_state_rss_mb = (await nodeProcess(onceArgs, { ...onceOpts, rss: true, env: onceEnv(stateDir) })).rssMb;
+    }
+    return out;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const results = { date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, process_rss: timeBin ? "/usr/bin/time -f %M" : null, sizes: [], latency: null };
 
 for (const n of sizes) {
   process.stderr.write(`bench: ${n} connections...\n`);
@@ -90,7 +162,8 @@ for (const n of sizes) {
     for (let i = 0; i < reps; i++) floor.push((await bareFetch(sim.url)).ms);
     const bare = median(floor);
     const w = await worker({ BENCH_SIM_URL: sim.url, BENCH_REPS: String(reps), BENCH_SOAK_CYCLES: n === Math.max(...sizes) ? String(soak) : "0" });
-    results.sizes.push({ connections: n, bare_fetch_ms: bare, ...w, ratio_quiet_cycle_to_bare: w.quiet_cycle_ms / bare, ratio_first_cycle_to_bare: w.first_cycle_ms / bare });
+    const p = await wholeProcess(sim.url, n);
+    results.sizes.push({ connections: n, bare_fetch_ms: bare, ...w, ratio_quiet_cycle_to_bare: w.quiet_cycle_ms / bare, ratio_first_cycle_to_bare: w.first_cycle_ms / bare, ...p });
   } finally {
     sim.stop();
   }
@@ -116,6 +189,7 @@ if (latencyPart) {
     }
   } finally {
     sim.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -138,6 +212,18 @@ const rows = [
   ["state file (KiB)", ...results.sizes.map((s) => f(s.state_bytes / 1024))],
   ["peak RSS, cycles only (MiB)", ...results.sizes.map((s) => f(s.peak_rss_cycles_mb))],
   ["peak RSS, with scrapes (MiB)", ...results.sizes.map((s) => f(s.peak_rss_mb))],
+  ["bare fetch, whole process (ms)", ...results.sizes.map((s) => f(s.process_bare_ms))],
+  ["syncwatch once, no state (ms)", ...results.sizes.map((s) => f(s.process_once_fresh_ms))],
+  ["syncwatch once, with state (ms)", ...results.sizes.map((s) => f(s.process_once_state_ms))],
+  ["once, no state / bare process", ...results.sizes.map((s) => f(s.ratio_process_once_fresh_to_bare, 2))],
+  ["once, with state / bare process", ...results.sizes.map((s) => f(s.ratio_process_once_state_to_bare, 2))],
+  ...(timeBin
+    ? [
+        ["peak RSS, bare fetch process (MiB)", ...results.sizes.map((s) => f(s.process_bare_rss_mb))],
+        ["peak RSS, once, no state (MiB)", ...results.sizes.map((s) => f(s.process_once_fresh_rss_mb))],
+        ["peak RSS, once, with state (MiB)", ...results.sizes.map((s) => f(s.process_once_state_rss_mb))],
+      ]
+    : []),
   ["RSS growth over soak (%)", ...results.sizes.map((s) => (s.soak_cycles ? `${f(s.soak_rss_growth_pct, 1)} (${s.soak_cycles} cycles)` : "-"))],
 ];
 const width = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
