@@ -6,7 +6,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { Logger } from "pino";
-import { stringify as toYaml } from "yaml";
 import { loadConfig, maskConfig, requireCredentials, type LoadedConfig } from "./config/load.js";
 import { Watcher, type CycleReport } from "./daemon.js";
 import { ConfigError, SyncwatchError, UsageError, errorMessage } from "./errors.js";
@@ -17,7 +16,6 @@ import { createLogger } from "./logger.js";
 import { Metrics, startHttpServer } from "./metrics/index.js";
 import { createNotifiers } from "./notify/index.js";
 import { Scheduler } from "./scheduler.js";
-import { SimAccount, demoScenario, runScenario, startSimulator } from "./simulator/index.js";
 import { FileStore, type Store } from "./store/index.js";
 
 const require = createRequire(import.meta.url);
@@ -194,6 +192,7 @@ async function checkConfigCommand(values: Record<string, string | boolean | unde
   io.out(`# syncwatch ${VERSION}: configuration is valid${loaded.file ? ` (${loaded.file})` : ""}`);
   io.out(`# channels on: ${notifiers.map((n) => n.name).join(", ") || "none (alerts are only logged)"}`);
   for (const [path, variable] of loaded.fromEnv) io.out(`# ${path} from ${variable}`);
+  const { stringify: toYaml } = await import("yaml");
   io.out(toYaml(maskConfig(loaded.config)).trimEnd());
   await Promise.allSettled(notifiers.map(async (n) => n.close?.()));
   return EXIT.ok;
@@ -339,6 +338,8 @@ async function simulateCommand(args: string[], io: Io): Promise<number> {
     "api-key": { type: "string" },
     "api-secret": { type: "string" },
   });
+  // The simulator is loaded only by the commands that use it: `run` and `once` start faster without it.
+  const { SimAccount, runScenario, demoScenario, startSimulator } = await import("./simulator/index.js");
   const scenario = (v.scenario as string | undefined) ?? "none";
   if (scenario !== "none" && scenario !== "demo") throw new UsageError(`--scenario: expected demo or none, got "${scenario}"`);
   const connections = intOption(v, "connections", 500, 1);
@@ -375,6 +376,7 @@ async function simulateCommand(args: string[], io: Io): Promise<number> {
 }
 
 async function demoCommand(args: string[], io: Io): Promise<number> {
+  const { SimAccount, runScenario, demoScenario, startSimulator } = await import("./simulator/index.js");
   const v = parse(args, {
     connections: { type: "string" },
     groups: { type: "string" },

@@ -1,10 +1,15 @@
 // Loads the configuration: YAML file, then environment overrides (and `<VAR>_FILE` secrets), validated all at once.
 import { readFileSync } from "node:fs";
-import { parseDocument } from "yaml";
+import { createRequire } from "node:module";
+import type * as Yaml from "yaml";
 import { validateDetailed as validateCron } from "node-cron";
 import type { z } from "zod";
 import { ConfigError, type ConfigIssue } from "../errors.js";
 import { configSchema, type Config } from "./schema.js";
+
+const require = createRequire(import.meta.url);
+/** The YAML parser, loaded on first use: without a config file, syncwatch starts without it. */
+const yaml = (): typeof Yaml => require("yaml") as typeof Yaml;
 
 /** Where one environment variable lands in the config, and how its text becomes a value. */
 interface EnvBinding {
@@ -71,7 +76,7 @@ export function loadConfig(opts: LoadOptions): LoadedConfig {
       issues.push({ path: "--config", message: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
     }
     if (text !== null) {
-      const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+      const doc = yaml().parseDocument(text, { prettyErrors: true, uniqueKeys: true });
       for (const e of doc.errors) issues.push({ path: file, message: `YAML: ${e.message.split("\n")[0]}` });
       if (doc.errors.length === 0) {
         const value: unknown = doc.toJS();

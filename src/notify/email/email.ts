@@ -1,5 +1,7 @@
 // Sends digests as email over SMTP (nodemailer, no pool) and classifies SMTP failures.
-import { createTransport, type Mail } from "nodemailer";
+import { createRequire } from "node:module";
+import type * as Nodemailer from "nodemailer";
+import type { Mail } from "nodemailer";
 import type { Logger } from "pino";
 import { NotifyError } from "../../errors.js";
 import { errorCodeOf } from "../../http/transport-errors.js";
@@ -35,6 +37,8 @@ export class EmailNotifier implements Notifier {
   constructor(opts: EmailNotifierOptions) {
     this.opts = opts;
     const timeout = opts.timeoutMs ?? 15_000;
+    // nodemailer is loaded only when email is configured (it is the slowest module to load).
+    const { createTransport } = createRequire(import.meta.url)("nodemailer") as typeof Nodemailer;
     this.transport = createTransport({
       url: opts.smtpUrl,
       pool: false,

@@ -1,5 +1,7 @@
 // Sends digests to a Slack incoming webhook (@slack/webhook) and classifies what Slack answers.
-import { IncomingWebhook, IncomingWebhookHTTPError, type FetchFunction } from "@slack/webhook";
+import { createRequire } from "node:module";
+import type * as SlackWebhook from "@slack/webhook";
+import type { FetchFunction } from "@slack/webhook";
 import type { Logger } from "pino";
 import { Agent, fetch as undiciFetch } from "undici";
 import { NotifyError } from "../../errors.js";
@@ -38,6 +40,9 @@ const SLACK_ERROR_HINTS: Record<string, string> = {
 };
 
 const WHAT = "send Slack message";
+
+/** @slack/webhook, loaded on the first Slack send: syncwatch starts faster when Slack is not used. */
+const slackWebhook = (): typeof SlackWebhook => createRequire(import.meta.url)("@slack/webhook") as typeof SlackWebhook;
 
 /** The Slack channel: one Block Kit message per digest, at most one message per second. */
 export class SlackNotifier implements Notifier {
@@ -83,6 +88,7 @@ export class SlackNotifier implements Notifier {
       return res;
     };
     // retries: 0 — the pipeline retries with backoff and keeps what still fails for the next cycle.
+    const { IncomingWebhook, IncomingWebhookHTTPError } = slackWebhook();
     const hook = new IncomingWebhook(this.opts.webhookUrl, { fetch: fetchFn, timeout: this.opts.timeoutMs ?? 15_000, retryConfig: { retries: 0 } });
 
     let text: string;
