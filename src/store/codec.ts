@@ -31,44 +31,19 @@ const FIELDS = [
 
 type EncodedNotice = [string, string | null];
 
-/** Rows per piece of `encodeStatePieces`. */
+/** Rows per piece of `encodeStateChunks`. */
 const ROWS_PER_CHUNK = 1000;
 
 /** Serializes the whole persisted state to one JSON string. */
 export function encodeState(state: PersistedState, savedAt: number): string {
-  return Buffer.concat(encodeStatePieces(state, savedAt)).toString("utf8");
-}
-
-/**
- * The encoded connection rows of the last save, a piece of `ROWS_PER_CHUNK` records at a time. Most connections are
- * the same objects from one save to the next (the diff keeps unchanged records), so a piece whose records are all
- * the ones it was encoded from is written again as it is, without encoding.
- */
-export class RowCache {
-  private pieces: { records: ConnectionRecord[]; bytes: Buffer }[] = [];
-
-  /** The encoded piece `k` for `records` (the k-th run of rows), reusing the cached bytes when nothing changed. */
-  piece(k: number, records: ConnectionRecord[], first: boolean): Buffer {
-    const hit = this.pieces[k];
-    if (hit !== undefined && hit.records.length === records.length && hit.records.every((r, i) => r === records[i])) return hit.bytes;
-    const text = JSON.stringify(records.map(row));
-    const bytes = Buffer.from(`${first ? "" : ","}${text.slice(1, -1)}`, "utf8");
-    this.pieces[k] = { records, bytes };
-    return bytes;
-  }
-
-  /** Forgets pieces past the `n` used by the last save (the account shrank). */
-  trim(n: number): void {
-    this.pieces.length = Math.min(this.pieces.length, n);
-  }
+  return encodeStateChunks(state, savedAt).join("");
 }
 
 /**
  * Serializes the persisted state as consecutive pieces of one JSON document (a tuple per connection, about
- * 200 KB per piece), so a large account is written without building and converting one huge string. With a
- * `cache`, pieces of unchanged connections are reused from the previous call.
+ * 200 KB per piece), so a large account is written without building and converting one huge string.
  */
-export function encodeStatePieces(state: PersistedState, savedAt: number, cache: RowCache = new RowCache()): Buffer[] {
+export function encodeStateChunks(state: PersistedState, savedAt: number): string[] {
   const h = state.health;
   const head = JSON.stringify({
     version: STATE_VERSION,
@@ -78,24 +53,22 @@ export function encodeStatePieces(state: PersistedState, savedAt: number, cache:
     health: { baseline_done: h.baseline_done, last_success_at: h.last_success_at, fields: FIELDS, alerts: [...h.alerts.values()] },
   });
   // Reopen the health object to append the connections array to it.
-  const pieces: Buffer[] = [Buffer.from(`${head.slice(0, -2)},"connections":[`, "utf8")];
-  let records: ConnectionRecord[] = [];
-  let k = 0;
+  const chunks: string[] = [`${head.slice(0, -2)},"connections":[`];
+  let rows: unknown[] = [];
+  let first = true;
+  const flush = (): void => {
+    const text = JSON.stringify(rows);
+    chunks.push(`${first ? "" : ","}${text.slice(1, -1)}`);
+    first = false;
+    rows = [];
+  };
   for (const rec of h.connections.values()) {
-    records.push(rec);
-    if (records.length === ROWS_PER_CHUNK) {
-      pieces.push(cache.piece(k, records, k === 0));
-      k++;
-      records = [];
-    }
+    rows.push(row(rec));
+    if (rows.length === ROWS_PER_CHUNK) flush();
   }
-  if (records.length > 0) {
-    pieces.push(cache.piece(k, records, k === 0));
-    k++;
-  }
-  cache.trim(k);
-  pieces.push(Buffer.from("]}}", "utf8"));
-  return pieces;
+  if (rows.length > 0) flush();
+  chunks.push("]}}");
+  return chunks;
 }
 
 function row(rec: ConnectionRecord): unknown[] {

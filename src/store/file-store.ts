@@ -2,11 +2,8 @@
 import { promises as fs, constants as fsConstants } from "node:fs";
 import { dirname, basename, join } from "node:path";
 import { SyncwatchError } from "../errors.js";
-import { decodeState, encodeStatePieces, RowCache } from "./codec.js";
+import { decodeState, encodeStateChunks } from "./codec.js";
 import type { LoadReport, PersistedState, Store } from "./types.js";
-
-/** Buffers per `writev` call (IOV_MAX is 1,024 on Linux). */
-const WRITEV_MAX = 512;
 
 /** Options for `FileStore`. */
 export interface FileStoreOptions {
@@ -19,8 +16,6 @@ export class FileStore implements Store {
   private readonly path: string;
   private readonly now: () => number;
   private saves = 0;
-  /** Encoded rows of the last save: unchanged connections are not encoded again. */
-  private readonly rows = new RowCache();
   lastSaveBytes = 0;
 
   constructor(opts: FileStoreOptions) {
@@ -47,7 +42,7 @@ export class FileStore implements Store {
   }
 
   async save(state: PersistedState): Promise<void> {
-    const pieces = encodeStatePieces(state, this.now(), this.rows);
+    const chunks = encodeStateChunks(state, this.now());
     const dir = dirname(this.path);
     let written = 0;
     const tmp = join(dir, `.${basename(this.path)}.${process.pid}.${++this.saves}.tmp`);
@@ -55,7 +50,13 @@ export class FileStore implements Store {
       await fs.mkdir(dir, { recursive: true });
       const fh = await fs.open(tmp, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_TRUNC, 0o600);
       try {
-        written = await writeAll(fh, pieces);
+        let bytes = 0;
+        for (const chunk of chunks) {
+          const buf = Buffer.from(chunk, "utf8");
+          await fh.write(buf, 0, buf.length);
+          bytes += buf.length;
+        }
+        written = bytes;
         await fh.sync();
       } finally {
         await fh.close();
@@ -80,28 +81,6 @@ export class FileStore implements Store {
       return null;
     }
   }
-}
-
-/** Writes every buffer in order, a few hundred per `writev`, finishing any short write. */
-async function writeAll(fh: fs.FileHandle, pieces: Buffer[]): Promise<number> {
-  let total = 0;
-  for (let i = 0; i < pieces.length; i += WRITEV_MAX) {
-    const batch = pieces.slice(i, i + WRITEV_MAX);
-    const want = batch.reduce((n, b) => n + b.length, 0);
-    let done = (await fh.writev(batch)).bytesWritten;
-    // A short write (rare on a regular file): write what is left of the batch from where it stopped.
-    for (const b of batch) {
-      if (done >= b.length) {
-        done -= b.length;
-        continue;
-      }
-      const rest = b.subarray(done);
-      done = 0;
-      for (let off = 0; off < rest.length; ) off += (await fh.write(rest, off, rest.length - off)).bytesWritten;
-    }
-    total += want;
-  }
-  return total;
 }
 
 async function syncDir(dir: string): Promise<void> {
