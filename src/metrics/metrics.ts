@@ -1,7 +1,7 @@
 // The Metrics facade: prom-client counters, gauges and histogram in one registry, plus the per-connection families at scrape time.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { HealthState, LifecycleKind } from "../health/model.js";
-import { buildConnectionFamilies, type BuildOptions, type MetricsView } from "./connection-families.js";
+import { connectionFamilies, type BuildOptions, type MetricsView } from "./connection-families.js";
 import { familyHeader, formatValue } from "./exposition.js";
 import * as N from "./names.js";
 
@@ -240,14 +240,25 @@ export class Metrics {
     return chunks.join("");
   }
 
-  /** Like `render()`, as chunks (the HTTP server writes them without joining). */
+  /** Like `render()`, as the pieces `renderStream()` yields. */
   async renderChunks(): Promise<string[]> {
+    const chunks: string[] = [];
+    for await (const chunk of this.renderStream()) chunks.push(chunk);
+    return chunks;
+  }
+
+  /**
+   * The exposition piece by piece, each ending in a line feed: prom-client's metrics, the scalar gauges, then the
+   * per-connection families a block at a time (see `connectionFamilies`). The HTTP server writes each piece before
+   * asking for the next, so memory stays bounded by a block whatever the account's size.
+   */
+  async *renderStream(): AsyncGenerator<string> {
     const base = (await this.registry.metrics()).replace(RENAME_PATTERN, (_m, prefix: string | undefined, name: string) => {
       return `${prefix ?? ""}${N.RENAMED_DEFAULT_METRICS[name] ?? name}`;
     });
-    const chunks = [base.endsWith("\n") || base === "" ? base : `${base}\n`, this.scalars()];
-    chunks.push(...(await buildConnectionFamilies(this.view ?? EMPTY_VIEW, this.build)));
-    return chunks;
+    yield base.endsWith("\n") || base === "" ? base : `${base}\n`;
+    yield this.scalars();
+    yield* connectionFamilies(this.view ?? EMPTY_VIEW, this.build);
   }
 
   /** Gauges that stay absent until a value is known (0 would be a wrong answer for both). */

@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { request } from "node:http";
 import { pino } from "pino";
 import { Metrics, startHttpServer, type HttpServer } from "../../src/metrics/index.js";
-import { example } from "./fixtures.js";
+import { connect } from "node:net";
+import { example, snapshot, state } from "./fixtures.js";
 import { promtoolCheck } from "./promtool.js";
 
 const logger = pino({ level: "silent" });
@@ -77,34 +78,58 @@ describe("GET /metrics", () => {
     expect(post.headers.allow).toBe("GET, HEAD");
   });
 
-  it("renders once for scrapes that arrive while a render is in flight", async () => {
-    const metrics = new Metrics({ version: "1.2.3", defaultMetrics: false });
-    let renders = 0;
-    let release = (): void => undefined;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const original = metrics.renderChunks.bind(metrics);
-    metrics.renderChunks = async () => {
-      renders++;
-      await gate;
-      return original();
-    };
+  it("renders only as fast as the scraper reads: a stalled scraper holds back the rendering", async () => {
+    let blocks = 0;
+    const metrics = new Metrics({
+      version: "1.2.3",
+      defaultMetrics: false,
+      build: { blockSize: 500, yieldToLoop: () => new Promise((resolve) => setImmediate(() => resolve(void blocks++))) },
+    });
+    const snaps = Array.from({ length: 20_000 }, (_, i) => snapshot(`conn_${i}`, { schema: `schema_${i}` }));
+    metrics.publish(state(snaps, []));
     const { server } = await start({ metrics });
-    const scrapes = [1, 2, 3].map(() => call(`${server.url}/metrics`));
-    // Give all three requests time to reach the server while the first render is held open.
-    await vi.waitFor(() => expect(renders).toBeGreaterThan(0));
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    release();
-    const bodies = await Promise.all(scrapes);
-    expect(renders).toBe(1);
-    expect(bodies.map((b) => b.status)).toEqual([200, 200, 200]);
-    expect(new Set(bodies.map((b) => b.body)).size).toBe(1);
-    await call(`${server.url}/metrics`);
-    expect(renders).toBe(2);
+    const everyBlock = 9 * (20_000 / 500) - 1; // nine families of 40 blocks, a yield between two pieces
+
+    // A raw client that reads the head of the response and then stops reading.
+    const socket = connect(server.port, "127.0.0.1");
+    let received = 0;
+    let stalled = false;
+    socket.on("data", (d: Buffer) => {
+      received += d.length;
+      if (!stalled && received > 64 * 1024) {
+        stalled = true;
+        socket.pause();
+      }
+    });
+    socket.write("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    await vi.waitFor(() => expect(socket.isPaused()).toBe(true));
+    // Wait until rendering stops advancing (socket buffers full), then check it stopped far from the end.
+    let last = -1;
+    await vi.waitFor(
+      () => {
+        const now = blocks;
+        const stable = now === last;
+        last = now;
+        expect(stable).toBe(true);
+      },
+      { interval: 100, timeout: 5000 },
+    );
+    expect(blocks).toBeLessThan(everyBlock / 2);
+
+    const done = new Promise<void>((resolve) => socket.on("end", resolve));
+    socket.resume();
+    await done;
+    expect(blocks).toBe(everyBlock);
+    expect(received).toBeGreaterThan(20_000 * 9 * 40);
   });
 
   it("answers 500 without details when rendering fails", async () => {
     const metrics = new Metrics({ version: "1.2.3", defaultMetrics: false });
-    metrics.renderChunks = () => Promise.reject(new Error("boom secret"));
+    metrics.renderStream = async function* () {
+      await Promise.resolve();
+      yield* [];
+      throw new Error("boom secret");
+    };
     const { server } = await start({ metrics });
     const res = await call(`${server.url}/metrics`);
     expect(res.status).toBe(500);
