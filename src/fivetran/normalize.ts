@@ -71,8 +71,10 @@ function notices(v: unknown, path: string, prev: readonly Notice[] | undefined):
     }
     out.push({ code, message });
   }
-  if (out === null) return kept === 0 ? NO_NOTICES : kept === prev?.length ? (prev as Notice[]) : prev!.slice(0, kept);
-  return out.length === 0 ? NO_NOTICES : out;
+  if (out !== null) return out.length === 0 ? NO_NOTICES : out;
+  // Every notice matched the previous list: that list itself, or the part of it that is left.
+  if (kept === 0 || prev === undefined) return NO_NOTICES;
+  return kept === prev.length ? (prev as Notice[]) : prev.slice(0, kept);
 }
 
 /**
@@ -112,7 +114,8 @@ export function normalizeConnection(raw: unknown, interner?: Interner): Normaliz
 
 /** The previous value when equal (so unchanged fields share one copy), else the interned new one. */
 function keep(v: string | null, prev: string | null | undefined, interner: Interner | null): string | null {
-  if (v === null || v === prev) return v === null ? null : (prev as string);
+  if (v === null) return null;
+  if (v === prev) return prev;
   return interner === null ? v : interner.intern(v);
 }
 

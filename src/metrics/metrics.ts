@@ -236,15 +236,9 @@ export class Metrics {
 
   /** The whole exposition: prom-client's metrics, the optional scalar gauges, then the per-connection families. */
   async render(): Promise<string> {
-    const chunks = await this.renderChunks();
-    return chunks.join("");
-  }
-
-  /** Like `render()`, as the pieces `renderStream()` yields. */
-  async renderChunks(): Promise<string[]> {
-    const chunks: string[] = [];
-    for await (const chunk of this.renderStream()) chunks.push(chunk);
-    return chunks;
+    let text = "";
+    for await (const piece of this.renderStream()) text += piece;
+    return text;
   }
 
   /**

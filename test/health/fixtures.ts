@@ -1,6 +1,7 @@
 // Shared builders for the health tests: snapshots, rules from config, and cycle helpers.
 import { alertsSchema, rulesSchema } from "../../src/config/schema.js";
 import { diff, emptyHealthState, rulesFromConfig, type ConnectionSnapshot, type HealthState, type Rules } from "../../src/health/index.js";
+import { baseSnapshot } from "../helpers/snapshot.js";
 
 export const MIN = 60_000;
 export const HOUR = 60 * MIN;
@@ -9,28 +10,7 @@ export const T0 = Date.UTC(2026, 10, 22, 12, 0);
 
 /** A healthy, automatic, hourly connection that succeeded 10 minutes before T0. */
 export function snap(over: Partial<ConnectionSnapshot> = {}): ConnectionSnapshot {
-  return {
-    id: "c1",
-    group_id: "g1",
-    service: "salesforce",
-    schema: "sf_prod",
-    paused: false,
-    setup_state: "connected",
-    sync_state: "scheduled",
-    update_state: "on_schedule",
-    is_historical_sync: false,
-    warnings: [],
-    tasks: [],
-    succeeded_at: T0 - 10 * MIN,
-    failed_at: null,
-    created_at: T0 - 30 * 24 * HOUR,
-    sync_frequency: 60,
-    schedule_type: "auto",
-    data_delay_sensitivity: "NORMAL",
-    data_delay_threshold: 0,
-    rescheduled_for: null,
-    ...over,
-  };
+  return baseSnapshot("c1", { group_id: "g1", service: "salesforce", schema: "sf_prod", succeeded_at: T0 - 10 * MIN, created_at: T0 - 30 * 24 * HOUR, ...over });
 }
 
 /** Rules from config sections given as YAML would give them (defaults filled by the schema). */

@@ -29,6 +29,18 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
+/** Reads a request's whole body, and its JSON when it is JSON (else null). */
+export async function readRequest(req: IncomingMessage): Promise<{ body: string; json: unknown }> {
+  const chunks: Buffer[] = [];
+  for await (const c of req as AsyncIterable<Buffer>) chunks.push(c);
+  const body = Buffer.concat(chunks).toString("utf8");
+  try {
+    return { body, json: JSON.parse(body) as unknown };
+  } catch {
+    return { body, json: null };
+  }
+}
+
 /** Starts a receiver on 127.0.0.1 with a random port. */
 export async function startReceiver(okBody = "ok"): Promise<Receiver> {
   const received: Received[] = [];
@@ -38,16 +50,7 @@ export async function startReceiver(okBody = "ok"): Promise<Receiver> {
   const hanging: ServerResponse[] = [];
   const waiters = new Set<() => void>();
   const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const body = Buffer.concat(chunks).toString("utf8");
-      let json: unknown = null;
-      try {
-        json = JSON.parse(body);
-      } catch {
-        json = null;
-      }
+    void readRequest(req).then(({ body, json }) => {
       const rec: Received = { at: Date.now(), path: req.url ?? "/", headers: req.headers, body, json };
       received.push(rec);
       const answer = queue.length > 0 ? queue.shift()! : (always ?? { status: 200, body: okBody });

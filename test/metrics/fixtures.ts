@@ -1,31 +1,19 @@
 // Health states for the metrics tests: a few connections covering known and unknown states, nulls and alerts.
 import type { AlertRecord, ConnectionRecord, ConnectionSnapshot, HealthState } from "../../src/health/model.js";
 import { alertKey } from "../../src/health/model.js";
+import { baseSnapshot } from "../helpers/snapshot.js";
 
 /** A snapshot with every field filled; `over` replaces fields. */
 export function snapshot(id: string, over: Partial<ConnectionSnapshot> = {}): ConnectionSnapshot {
-  return {
-    id,
+  return baseSnapshot(id, {
     group_id: "grp_1",
     service: "postgres",
     schema: "public",
-    paused: false,
-    setup_state: "connected",
-    sync_state: "scheduled",
-    update_state: "on_schedule",
-    is_historical_sync: false,
-    warnings: [],
-    tasks: [],
     succeeded_at: Date.UTC(2026, 0, 2, 3, 4, 5),
-    failed_at: null,
     created_at: Date.UTC(2025, 0, 1),
-    sync_frequency: 60,
-    schedule_type: "auto",
-    data_delay_sensitivity: "NORMAL",
     data_delay_threshold: null,
-    rescheduled_for: null,
     ...over,
-  };
+  });
 }
 
 /** An alert record in the given phase. */

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { pino, type Logger } from "pino";
 import type { Alert } from "../../src/health/model.js";
 import type { Digest } from "../../src/notify/types.js";
+import { readRequest } from "../helpers/receivers.js";
 
 /** 2026-11-22T12:00:00.000Z */
 export const T0 = Date.UTC(2026, 10, 22, 12, 0, 0);
@@ -110,16 +111,7 @@ export async function startHttpReceiver(okBody = "ok", path = "/services/T000/B0
     },
   };
   const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const body = Buffer.concat(chunks).toString("utf8");
-      let json: unknown = null;
-      try {
-        json = JSON.parse(body);
-      } catch {
-        json = null;
-      }
+    void readRequest(req).then(({ body, json }) => {
       const got: Got = { body, json, headers: req.headers };
       r.got.push(got);
       r.onRequest?.();
