@@ -3,6 +3,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom
 import type { HealthState, LifecycleKind } from "../health/model.js";
 import { connectionFamilies, type BuildOptions, type MetricsView } from "./connection-families.js";
 import { familyHeader, formatValue } from "./exposition.js";
+import { liveHeapBytes } from "./live-heap.js";
 import * as N from "./names.js";
 
 /** Options for `new Metrics`. */
@@ -60,6 +61,8 @@ export class Metrics {
   private readonly queuedChannels = new Set<string>();
   private readonly now: () => number;
   private readonly build: BuildOptions;
+  /** Whether to export `syncwatch_heap_live_bytes` (with the process metrics). */
+  private readonly heap: boolean;
 
   private readonly connections: Gauge;
   private readonly pollDuration: Histogram;
@@ -80,7 +83,11 @@ export class Metrics {
     this.now = opts.now ?? Date.now;
     this.build = opts.build ?? {};
     const registers = [this.registry];
-    if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
+    this.heap = opts.defaultMetrics !== false;
+    if (this.heap) {
+      collectDefaultMetrics({ register: this.registry });
+      liveHeapBytes(); // starts watching collections
+    }
 
     const buildInfo = new Gauge({
       name: N.BUILD_INFO,
@@ -255,7 +262,7 @@ export class Metrics {
     yield* connectionFamilies(this.view ?? EMPTY_VIEW, this.build);
   }
 
-  /** Gauges that stay absent until a value is known (0 would be a wrong answer for both). */
+  /** Gauges that stay absent until a value is known (0 would be a wrong answer). */
   private scalars(): string {
     let text = familyHeader(
       N.LAST_SUCCESSFUL_POLL,
@@ -269,6 +276,15 @@ export class Metrics {
       "gauge",
     );
     if (this.rateLimit !== null) text += `${N.API_RATE_LIMIT_REMAINING} ${formatValue(this.rateLimit)}\n`;
+    if (this.heap) {
+      text += familyHeader(
+        N.HEAP_LIVE,
+        "V8 heap in use right after the last full garbage collection (absent until one ran): what the process keeps. RSS and the used heap also count garbage awaiting collection; growth of this one means a leak.",
+        "gauge",
+      );
+      const bytes = liveHeapBytes();
+      if (bytes !== null) text += `${N.HEAP_LIVE} ${formatValue(bytes)}\n`;
+    }
     return text;
   }
 }

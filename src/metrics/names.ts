@@ -50,6 +50,8 @@ export const NOTIFICATIONS_QUEUED = "syncwatch_notifications_queued";
 export const ALERT_EVENTS = "syncwatch_alert_events_total";
 /** Connection lifecycle changes (added, removed, paused, ...), by kind. */
 export const LIFECYCLE_EVENTS = "syncwatch_lifecycle_events_total";
+/** V8 heap in use right after the last full garbage collection. */
+export const HEAP_LIVE = "syncwatch_heap_live_bytes";
 /** Failed writes of the state file. */
 export const STATE_SAVE_FAILURES = "syncwatch_state_save_failures_total";
 

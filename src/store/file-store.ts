@@ -2,7 +2,7 @@
 import { promises as fs, constants as fsConstants } from "node:fs";
 import { dirname, basename, join } from "node:path";
 import { SyncwatchError } from "../errors.js";
-import { decodeState, encodeStateChunks } from "./codec.js";
+import { decodeState, encodeStatePieces } from "./codec.js";
 import type { LoadReport, PersistedState, Store } from "./types.js";
 
 /** Options for `FileStore`. */
@@ -42,7 +42,7 @@ export class FileStore implements Store {
   }
 
   async save(state: PersistedState): Promise<void> {
-    const chunks = encodeStateChunks(state, this.now());
+    const pieces = encodeStatePieces(state, this.now());
     const dir = dirname(this.path);
     let written = 0;
     const tmp = join(dir, `.${basename(this.path)}.${process.pid}.${++this.saves}.tmp`);
@@ -50,13 +50,15 @@ export class FileStore implements Store {
       await fs.mkdir(dir, { recursive: true });
       const fh = await fs.open(tmp, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_TRUNC, 0o600);
       try {
-        let bytes = 0;
-        for (const chunk of chunks) {
-          const buf = Buffer.from(chunk, "utf8");
-          await fh.write(buf, 0, buf.length);
-          bytes += buf.length;
+        // Each piece is encoded while the previous one is being written (writes stay in order).
+        let writing: Promise<unknown> = Promise.resolve();
+        for (const piece of pieces) {
+          const buf = Buffer.from(piece, "utf8");
+          await writing;
+          writing = writeFully(fh, buf);
+          written += buf.length;
         }
-        written = bytes;
+        await writing;
         await fh.sync();
       } finally {
         await fh.close();
@@ -81,6 +83,11 @@ export class FileStore implements Store {
       return null;
     }
   }
+}
+
+/** Writes all of `buf` at the file's current position, finishing a short write. */
+async function writeFully(fh: fs.FileHandle, buf: Buffer): Promise<void> {
+  for (let off = 0; off < buf.length; ) off += (await fh.write(buf, off, buf.length - off)).bytesWritten;
 }
 
 async function syncDir(dir: string): Promise<void> {

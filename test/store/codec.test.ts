@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { alertKey, type ConnectionRecord, type ConnectionSnapshot, type HealthState } from "../../src/health/model.js";
-import { decodeState, encodeState, encodeStateChunks } from "../../src/store/codec.js";
+import { decodeState, encodeState, encodeStatePieces } from "../../src/store/codec.js";
 import { FileStore } from "../../src/store/file-store.js";
 import type { PersistedState } from "../../src/store/types.js";
 import { snapshot } from "./fixtures.js";
@@ -50,7 +50,7 @@ describe("state encoding", () => {
 
   it("splits a large state into pieces of one valid document", () => {
     const connections = new Map(Array.from({ length: 2500 }, (_, i) => [`c${i}`, { snapshot: snap(`c${i}`), resumed_at: null }] as const));
-    const chunks = encodeStateChunks({ health: { baseline_done: true, last_success_at: null, connections, alerts: new Map() }, outbox: null, hold_until: null }, 0);
+    const chunks = [...encodeStatePieces({ health: { baseline_done: true, last_success_at: null, connections, alerts: new Map() }, outbox: null, hold_until: null }, 0)];
     expect(chunks.length).toBeGreaterThan(3);
     expect(decodeState(chunks.join("")).health.connections.size).toBe(2500);
   });
