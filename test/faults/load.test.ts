@@ -132,12 +132,14 @@ it("polls 100,000 changing connections every second without overlap, growth or l
   // Memory does not grow. RSS is a sawtooth here whose period depends on how much garbage a cycle leaves (it moved
   // from ~10 s to more than this run when the state save stopped holding its whole text), so neither its peaks nor
   // its floor tell a leak from GC timing. The heap right after each full collection does: the daemon exports it
-  // (syncwatch_heap_live_bytes). The collections that ran under load must keep it within 25% of its lowest value.
+  // (syncwatch_heap_live_bytes), give or take what the cycle had in flight when the collection ran (±20 MB here, so
+  // single values are compared by halves): the lowest of the run's second half within 25% of the first half's.
   const mib = samples.map((kb) => Math.round(kb / 1024)).join(" ");
   const during = live.slice(Math.max(0, live.findIndex((v) => v !== live[0]))); // the first value may predate the load
   const seen = `live heap after full collections (MiB): ${live.map((b) => Math.round(b / 1048576)).join(" ")}; RSS (MiB): ${mib}`;
   expect(new Set(during).size, seen).toBeGreaterThanOrEqual(2);
-  expect(Math.max(...during.slice(Math.floor(during.length / 2))) / Math.min(...during), seen).toBeLessThanOrEqual(1.25);
+  const half = Math.floor(during.length / 2);
+  expect(Math.min(...during.slice(half)) / Math.min(...during.slice(0, half)), seen).toBeLessThanOrEqual(1.25);
 
   // Every alert: each firing event the daemon logged was delivered at least once, and what the deliveries say is
   // firing for the load warning is exactly the last tenth.
