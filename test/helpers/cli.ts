@@ -49,9 +49,9 @@ export interface Daemon {
   kill(signal?: NodeJS.Signals): void;
 }
 
-/** Starts `syncwatch <args>` in the background. */
-export function startCli(args: string[], env: Record<string, string>): Daemon {
-  const child = spawn(process.execPath, [CLI, ...args], { env: cleanEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+/** Starts `syncwatch <args>` in the background (`nodeArgs` go to node itself, before the script). */
+export function startCli(args: string[], env: Record<string, string>, nodeArgs: string[] = []): Daemon {
+  const child = spawn(process.execPath, [...nodeArgs, CLI, ...args], { env: cleanEnv(env), stdio: ["ignore", "pipe", "pipe"] });
   let text = "";
   const waiters = new Set<() => void>();
   const onData = (d: string): void => {
