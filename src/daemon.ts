@@ -83,6 +83,7 @@ export class Watcher {
         "state file unusable: moved aside; starting over from a baseline",
       );
     }
+    if (report.repaired) logger.warn({ reason: report.repaired }, "state loaded as of the last complete save");
     if (report.state) {
       this.state = { ...report.state, outbox: parseOutbox(report.state.outbox) };
       logger.info(

@@ -1,4 +1,5 @@
-// Encodes persisted state as compact JSON (snapshots as fixed-order tuples) and decodes it with checks.
+// Encodes persisted state as compact JSON (snapshots as fixed-order tuples) and decodes it with checks: the whole
+// state (the base), and journal entries that carry one save's changes relative to the save before.
 import type { AlertRecord, ConnectionRecord, ConnectionSnapshot, HealthState, Notice } from "../health/model.js";
 import { alertKey } from "../health/model.js";
 import type { PersistedState } from "./types.js";
@@ -35,8 +36,8 @@ type EncodedNotice = [string, string | null];
 const ROWS_PER_CHUNK = 1000;
 
 /** Serializes the whole persisted state to one JSON string. */
-export function encodeState(state: PersistedState, savedAt: number): string {
-  return [...encodeStatePieces(state, savedAt)].join("");
+export function encodeState(state: PersistedState, savedAt: number, journal: string | null = null): string {
+  return [...encodeStatePieces(state, savedAt, journal)].join("");
 }
 
 /**
@@ -44,12 +45,14 @@ export function encodeState(state: PersistedState, savedAt: number): string {
  * per piece), encoded one at a time as they are asked for: a large account is written without ever holding its
  * whole text (18 MB at 100,000 connections), and each piece dies young. The records are taken when it starts.
  */
-export function* encodeStatePieces(state: PersistedState, savedAt: number): Generator<string> {
+export function* encodeStatePieces(state: PersistedState, savedAt: number, journal: string | null = null): Generator<string> {
   const h = state.health;
   const records = Array.from(h.connections.values());
   const head = JSON.stringify({
     version: STATE_VERSION,
     saved_at: new Date(savedAt).toISOString(),
+    // The journal whose entries continue this base (see `encodeJournalEntry`); absent: none does.
+    ...(journal === null ? {} : { journal }),
     hold_until: state.hold_until,
     outbox: state.outbox ?? null,
     health: { baseline_done: h.baseline_done, last_success_at: h.last_success_at, fields: FIELDS, alerts: [...h.alerts.values()] },
@@ -89,8 +92,54 @@ function row(rec: ConnectionRecord): unknown[] {
   ];
 }
 
+/**
+ * One save's changes: the connection records that are new or different since the save before (by identity: the
+ * health state replaces a record when anything in it changes), the ids that are gone, and everything else whole
+ * (alerts, outbox, hold-back: small). One line of JSON, newline-terminated.
+ */
+export function encodeJournalEntry(state: PersistedState, savedAt: number, changed: readonly ConnectionRecord[], removed: readonly string[]): string {
+  const h = state.health;
+  return `${JSON.stringify({
+    saved_at: new Date(savedAt).toISOString(),
+    hold_until: state.hold_until,
+    outbox: state.outbox ?? null,
+    baseline_done: h.baseline_done,
+    last_success_at: h.last_success_at,
+    alerts: [...h.alerts.values()],
+    removed,
+    connections: changed.map(row),
+  })}\n`;
+}
+
+/**
+ * Applies one journal entry (a line without its newline) to `state`, or throws without changing anything when
+ * the entry is not a complete, valid one.
+ */
+export function applyJournalEntry(state: PersistedState, line: string): void {
+  const e = JSON.parse(line) as unknown;
+  if (!isObject(e) || !Array.isArray(e.removed) || !Array.isArray(e.connections) || !Array.isArray(e.alerts)) {
+    throw new Error("journal: malformed entry");
+  }
+  if (!e.removed.every((id) => typeof id === "string")) throw new Error("journal: malformed removed id");
+  const records = e.connections.map(decodeRow);
+  const alerts = decodeAlerts(e.alerts);
+  const h = state.health;
+  for (const id of e.removed) h.connections.delete(id);
+  for (const rec of records) h.connections.set(rec.snapshot.id, rec);
+  h.alerts = alerts;
+  h.baseline_done = e.baseline_done === true;
+  h.last_success_at = typeof e.last_success_at === "number" ? e.last_success_at : null;
+  state.outbox = e.outbox ?? null;
+  state.hold_until = typeof e.hold_until === "number" ? e.hold_until : null;
+}
+
 /** Parses a state file; throws an Error saying what is wrong when it is not a usable state. */
 export function decodeState(text: string): PersistedState {
+  return decodeStateFile(text).state;
+}
+
+/** `decodeState`, plus the id of the journal that continues this file (null: none). */
+export function decodeStateFile(text: string): { state: PersistedState; journal: string | null } {
   if (text.trim() === "") throw new Error("file is empty");
   const doc = JSON.parse(text) as unknown;
   if (!isObject(doc)) throw new Error("not a JSON object");
@@ -101,49 +150,61 @@ export function decodeState(text: string): PersistedState {
   if (JSON.stringify(h.fields) !== JSON.stringify(FIELDS)) throw new Error("health.fields: unexpected snapshot layout");
 
   const connections = new Map<string, ConnectionRecord>();
-  for (const row of h.connections) {
-    if (!Array.isArray(row) || row.length !== FIELDS.length + 1 || typeof row[0] !== "string") {
-      throw new Error("health.connections: malformed row");
-    }
-    const r = row as unknown[];
-    const snapshot: ConnectionSnapshot = {
-      id: r[0] as string,
-      group_id: r[1] as string | null,
-      service: r[2] as string | null,
-      schema: r[3] as string | null,
-      paused: r[4] as boolean | null,
-      setup_state: r[5] as string | null,
-      sync_state: r[6] as string | null,
-      update_state: r[7] as string | null,
-      is_historical_sync: r[8] as boolean | null,
-      warnings: decodeNotices(r[9]),
-      tasks: decodeNotices(r[10]),
-      succeeded_at: r[11] as number | null,
-      failed_at: r[12] as number | null,
-      created_at: r[13] as number | null,
-      sync_frequency: r[14] as number | null,
-      schedule_type: r[15] as string | null,
-      data_delay_sensitivity: r[16] as string | null,
-      data_delay_threshold: r[17] as number | null,
-      rescheduled_for: r[18] as number | null,
-    };
-    connections.set(snapshot.id, { snapshot, resumed_at: r[19] as number | null });
+  for (const r of h.connections) {
+    const rec = decodeRow(r);
+    connections.set(rec.snapshot.id, rec);
   }
+  const health: HealthState = {
+    baseline_done: h.baseline_done === true,
+    last_success_at: typeof h.last_success_at === "number" ? h.last_success_at : null,
+    connections,
+    alerts: decodeAlerts(h.alerts),
+  };
+  return {
+    state: { health, outbox: doc.outbox ?? null, hold_until: typeof doc.hold_until === "number" ? doc.hold_until : null },
+    journal: typeof doc.journal === "string" ? doc.journal : null,
+  };
+}
+
+function decodeRow(row: unknown): ConnectionRecord {
+  if (!Array.isArray(row) || row.length !== FIELDS.length + 1 || typeof row[0] !== "string") {
+    throw new Error("health.connections: malformed row");
+  }
+  const r = row as unknown[];
+  const snapshot: ConnectionSnapshot = {
+    id: r[0] as string,
+    group_id: r[1] as string | null,
+    service: r[2] as string | null,
+    schema: r[3] as string | null,
+    paused: r[4] as boolean | null,
+    setup_state: r[5] as string | null,
+    sync_state: r[6] as string | null,
+    update_state: r[7] as string | null,
+    is_historical_sync: r[8] as boolean | null,
+    warnings: decodeNotices(r[9]),
+    tasks: decodeNotices(r[10]),
+    succeeded_at: r[11] as number | null,
+    failed_at: r[12] as number | null,
+    created_at: r[13] as number | null,
+    sync_frequency: r[14] as number | null,
+    schedule_type: r[15] as string | null,
+    data_delay_sensitivity: r[16] as string | null,
+    data_delay_threshold: r[17] as number | null,
+    rescheduled_for: r[18] as number | null,
+  };
+  return { snapshot, resumed_at: r[19] as number | null };
+}
+
+function decodeAlerts(list: unknown[]): Map<string, AlertRecord> {
   const alerts = new Map<string, AlertRecord>();
-  for (const a of h.alerts) {
+  for (const a of list) {
     if (!isObject(a) || typeof a.connection_id !== "string" || typeof a.condition !== "string") {
       throw new Error("health.alerts: malformed alert");
     }
     const rec = a as unknown as AlertRecord;
     alerts.set(alertKey(rec.connection_id, rec.condition), rec);
   }
-  const health: HealthState = {
-    baseline_done: h.baseline_done === true,
-    last_success_at: typeof h.last_success_at === "number" ? h.last_success_at : null,
-    connections,
-    alerts,
-  };
-  return { health, outbox: doc.outbox ?? null, hold_until: typeof doc.hold_until === "number" ? doc.hold_until : null };
+  return alerts;
 }
 
 function decodeNotices(v: unknown): Notice[] {

@@ -1,9 +1,28 @@
-// A Store on one JSON file: atomic saves (temp file, fsync, rename, fsync dir); unusable files moved aside.
+// A Store on a JSON file and its journal. A save appends one line of changes to `<file>.journal` (fsync); when the
+// journal has grown to half the file, the next save rewrites the whole file (temp file, fsync, rename, fsync dir)
+// and starts a new journal. Unusable files are moved aside; a torn last journal line (a crash mid-save) is dropped.
+import { randomUUID } from "node:crypto";
 import { promises as fs, constants as fsConstants } from "node:fs";
 import { dirname, basename, join } from "node:path";
+import type { ConnectionRecord } from "../health/model.js";
 import { SyncwatchError } from "../errors.js";
-import { decodeState, encodeStatePieces } from "./codec.js";
+import { applyJournalEntry, decodeStateFile, encodeJournalEntry, encodeStatePieces } from "./codec.js";
 import type { LoadReport, PersistedState, Store } from "./types.js";
+
+/** The journal is folded into a new base when it reaches this share of the base's size (or this many bytes). */
+const COMPACT_RATIO = 0.5;
+const COMPACT_MIN_BYTES = 256 * 1024;
+
+/** What this process knows of the journal it appends to. */
+interface Journal {
+  id: string;
+  /** Bytes in the journal file, all of them complete lines. */
+  bytes: number;
+  /** Bytes of the base file it continues. */
+  baseBytes: number;
+  /** Every connection record as of the last save (the records themselves: a changed one is a new object). */
+  saved: Map<string, ConnectionRecord>;
+}
 
 /** Options for `FileStore`. */
 export interface FileStoreOptions {
@@ -15,11 +34,16 @@ export interface FileStoreOptions {
 export class FileStore implements Store {
   private readonly path: string;
   private readonly now: () => number;
+  private readonly journalPath: string;
   private saves = 0;
+  /** Null until a save or load established one: the next save then writes the whole file. */
+  private journal: Journal | null = null;
+  private saving: Promise<unknown> = Promise.resolve();
   lastSaveBytes = 0;
 
   constructor(opts: FileStoreOptions) {
     this.path = opts.path;
+    this.journalPath = `${opts.path}.journal`;
     this.now = opts.now ?? Date.now;
   }
 
@@ -33,19 +57,113 @@ export class FileStore implements Store {
       // Unreadable (permissions, a directory in the way): starting over beats crashing in a loop.
       return { state: null, discarded: { reason: `cannot read state file: ${code ?? String(err)}`, movedTo: await this.moveAside() } };
     }
+    let decoded: ReturnType<typeof decodeStateFile>;
     try {
-      return { state: decodeState(text), discarded: null };
+      decoded = decodeStateFile(text);
     } catch (err) {
       const reason = `state file unusable: ${err instanceof Error ? err.message : String(err)}`;
       return { state: null, discarded: { reason, movedTo: await this.moveAside() } };
     }
+    const { state, journal } = decoded;
+    const dropped = journal === null ? null : await this.replay(state, journal, Buffer.byteLength(text));
+    return { state, discarded: null, ...(dropped ? { repaired: dropped } : {}) };
   }
 
-  async save(state: PersistedState): Promise<void> {
-    const pieces = encodeStatePieces(state, this.now());
-    const dir = dirname(this.path);
+  /**
+   * Applies the journal's complete entries to `state` and keeps appending to it. A journal of another base (the
+   * process stopped between writing a new base and starting its journal) is ignored; an entry that is not a
+   * complete line of valid JSON ends the journal: it and anything after it are cut off. Returns what was cut, if any.
+   */
+  private async replay(state: PersistedState, id: string, baseBytes: number): Promise<string | null> {
+    let buf: Buffer;
+    try {
+      buf = await fs.readFile(this.journalPath);
+    } catch {
+      return null; // none (or unreadable): the next save writes a new base
+    }
+    const headerEnd = buf.indexOf(0x0a);
+    if (headerEnd < 0 || !isHeaderOf(buf.toString("utf8", 0, headerEnd), id)) return null;
+    let good = headerEnd + 1;
+    for (let end = buf.indexOf(0x0a, good); end >= 0; end = buf.indexOf(0x0a, good)) {
+      try {
+        applyJournalEntry(state, buf.toString("utf8", good, end));
+      } catch {
+        break;
+      }
+      good = end + 1;
+    }
+    if (good < buf.length) {
+      try {
+        await fs.truncate(this.journalPath, good);
+      } catch {
+        return null;
+      }
+    }
+    this.journal = { id, bytes: good, baseBytes, saved: new Map(state.health.connections) };
+    return good < buf.length ? `dropped an incomplete last journal entry (${buf.length - good} bytes): the previous run stopped while saving` : null;
+  }
+
+  save(state: PersistedState): Promise<void> {
+    // One save at a time: an append must never land in the journal of a base written after it.
+    const run = this.saving.then(() => {
+      const j = this.journal;
+      if (j !== null && j.bytes < Math.max(COMPACT_MIN_BYTES, j.baseBytes * COMPACT_RATIO)) return this.append(j, state);
+      return this.saveBase(state);
+    });
+    this.saving = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Appends the changes since the last save to the journal. */
+  private async append(j: Journal, state: PersistedState): Promise<void> {
+    const changed: ConnectionRecord[] = [];
+    let kept = 0;
+    for (const [id, rec] of state.health.connections) {
+      const before = j.saved.get(id);
+      if (before !== undefined) kept++;
+      if (before !== rec) changed.push(rec);
+    }
+    const removed: string[] = [];
+    if (kept !== j.saved.size) for (const id of j.saved.keys()) if (!state.health.connections.has(id)) removed.push(id);
+    const buf = Buffer.from(encodeJournalEntry(state, this.now(), changed, removed), "utf8");
+    // Whatever happens from here, a failed append may have left part of a line: the next save writes a new base.
+    this.journal = null;
+    try {
+      const fh = await fs.open(this.journalPath, fsConstants.O_WRONLY | fsConstants.O_APPEND);
+      try {
+        await writeFully(fh, buf);
+        await fh.datasync();
+      } finally {
+        await fh.close();
+      }
+    } catch (err) {
+      throw saveError(this.journalPath, err);
+    }
+    for (const id of removed) j.saved.delete(id);
+    for (const rec of changed) j.saved.set(rec.snapshot.id, rec);
+    j.bytes += buf.length;
+    this.journal = j;
+    this.lastSaveBytes = buf.length;
+  }
+
+  /** Writes the whole state as a new base, then a new, empty journal that continues it. */
+  private async saveBase(state: PersistedState): Promise<void> {
+    const id = randomUUID();
+    const pieces = encodeStatePieces(state, this.now(), id);
+    const saved = new Map(state.health.connections);
+    this.journal = null;
+    const baseBytes = await this.writeAtomically(this.path, pieces);
+    const header = `${JSON.stringify({ journal: id })}\n`;
+    const headerBytes = await this.writeAtomically(this.journalPath, [header]);
+    this.journal = { id, bytes: headerBytes, baseBytes, saved };
+    this.lastSaveBytes = baseBytes + headerBytes;
+  }
+
+  /** Writes `pieces` to a temp file next to `path`, syncs it and renames it over `path`. Returns the bytes. */
+  private async writeAtomically(path: string, pieces: Iterable<string>): Promise<number> {
+    const dir = dirname(path);
     let written = 0;
-    const tmp = join(dir, `.${basename(this.path)}.${process.pid}.${++this.saves}.tmp`);
+    const tmp = join(dir, `.${basename(path)}.${process.pid}.${++this.saves}.tmp`);
     try {
       await fs.mkdir(dir, { recursive: true });
       const fh = await fs.open(tmp, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_TRUNC, 0o600);
@@ -63,13 +181,12 @@ export class FileStore implements Store {
       } finally {
         await fh.close();
       }
-      await fs.rename(tmp, this.path);
+      await fs.rename(tmp, path);
       await syncDir(dir);
-      this.lastSaveBytes = written;
+      return written;
     } catch (err) {
       await fs.rm(tmp, { force: true }).catch(() => undefined);
-      const code = (err as NodeJS.ErrnoException).code ?? "error";
-      throw new SyncwatchError("state_write_failed", `save state to ${this.path}: ${code}`, { cause: err });
+      throw saveError(path, err);
     }
   }
 
@@ -82,6 +199,19 @@ export class FileStore implements Store {
     } catch {
       return null;
     }
+  }
+}
+
+function saveError(path: string, err: unknown): SyncwatchError {
+  const code = (err as NodeJS.ErrnoException).code ?? "error";
+  return new SyncwatchError("state_write_failed", `save state to ${path}: ${code}`, { cause: err });
+}
+
+function isHeaderOf(line: string, id: string): boolean {
+  try {
+    return (JSON.parse(line) as { journal?: unknown }).journal === id;
+  } catch {
+    return false;
   }
 }
 

@@ -16,6 +16,8 @@ export interface LoadReport {
   state: PersistedState | null;
   /** Set when a file existed but was unusable and was moved aside. */
   discarded: { reason: string; movedTo: string | null } | null;
+  /** Set when the state loaded but part of it was cut off as incomplete (a crash in the middle of a save). */
+  repaired?: string;
 }
 
 /** Persists `PersistedState`. Saves are atomic: a crash leaves the old or the new state, never a mix. */

@@ -49,7 +49,7 @@ describe("FileStore", () => {
     await store.save(state);
     const { state: loaded } = await new FileStore({ path }).load();
     expect(loaded).toEqual(state);
-    expect(store.lastSaveBytes).toBe(statSync(path).size);
+    expect(store.lastSaveBytes).toBe(statSync(path).size + statSync(`${path}.journal`).size);
   });
 
   it("writes atomically: no temp file left behind, private permissions", async () => {
@@ -58,8 +58,9 @@ describe("FileStore", () => {
     const store = new FileStore({ path });
     await store.save(sampleState());
     await store.save(sampleState());
-    expect(readdirSync(d)).toEqual(["state.json"]);
+    expect(readdirSync(d).sort()).toEqual(["state.json", "state.json.journal"]);
     expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(statSync(`${path}.journal`).mode & 0o777).toBe(0o600);
   });
 
   it.each([
