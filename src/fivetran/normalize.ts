@@ -1,5 +1,5 @@
 // Turns one raw Fivetran connection (or legacy connector) item into a ConnectionSnapshot, or says why it cannot.
-import type { ConnectionSnapshot, Notice } from "../health/model.js";
+import { NO_NOTICES, type ConnectionSnapshot, type Notice } from "../health/model.js";
 import { parseIsoTime } from "./iso-time.js";
 
 /** The outcome of reading one item: a snapshot, or the reason it was rejected (with its id when it had one). */
@@ -44,9 +44,6 @@ function time(v: unknown, path: string): number | null {
   if (Number.isNaN(ms)) throw new Reject(`${path} is not a valid timestamp`);
   return ms;
 }
-
-/** The one empty notice list every snapshot without warnings or tasks shares (frozen: never mutated). */
-const NO_NOTICES = Object.freeze([]) as unknown as Notice[];
 
 function notices(v: unknown, path: string, prev: readonly Notice[] | undefined): Notice[] {
   if (v === undefined || v === null || (Array.isArray(v) && v.length === 0)) return NO_NOTICES;

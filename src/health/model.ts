@@ -12,6 +12,9 @@ export interface Notice {
   message: string | null;
 }
 
+/** The one empty notice list every snapshot without warnings or tasks shares (frozen: never mutated). */
+export const NO_NOTICES = Object.freeze([]) as unknown as Notice[];
+
 /**
  * What syncwatch keeps of one connection after one cycle. Every field but `id` may be null
  * (Fivetran may omit it); enum-like strings are kept exactly as they came. Times are epoch ms.

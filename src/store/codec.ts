@@ -1,7 +1,7 @@
 // Encodes persisted state as compact JSON (snapshots as fixed-order tuples) and decodes it with checks: the whole
 // state (the base), and journal entries that carry one save's changes relative to the save before.
 import type { AlertRecord, ConnectionRecord, ConnectionSnapshot, HealthState, Notice } from "../health/model.js";
-import { alertKey } from "../health/model.js";
+import { alertKey, NO_NOTICES } from "../health/model.js";
 import type { PersistedState } from "./types.js";
 
 /** The state file format version; a file of another version is moved aside, not guessed at. */
@@ -208,7 +208,7 @@ function decodeAlerts(list: unknown[]): Map<string, AlertRecord> {
 }
 
 function decodeNotices(v: unknown): Notice[] {
-  if (v === 0 || v === null || v === undefined) return [];
+  if (v === 0 || v === null || v === undefined) return NO_NOTICES;
   if (!Array.isArray(v)) throw new Error("health.connections: malformed notices");
   return v.map((n) => {
     const [code, message] = n as EncodedNotice;
