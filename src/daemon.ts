@@ -4,7 +4,7 @@ import type { Config, ChannelName } from "./config/schema.js";
 import { ApiError, SyncwatchError, errorMessage } from "./errors.js";
 import type { FivetranSource, Listing } from "./fivetran/index.js";
 import { compareAlerts, diff, formatDuration, judgeWatcher, toAlert, withSetupTest, type AlertEvent, type Rules } from "./health/index.js";
-import { alertKey, emptyHealthState, type Alert, type ConnectionRecord, type ConnectionSnapshot, type HealthState, type LifecycleEvent } from "./health/model.js";
+import { alertKey, emptyHealthState, recordsInOrder, type Alert, type ConnectionSnapshot, type HealthState, type LifecycleEvent } from "./health/model.js";
 import type { Metrics } from "./metrics/index.js";
 import { deliver, emptyOutbox, enqueue, parseOutbox, queuedByChannel, routeAlerts, type Outbox } from "./notify/index.js";
 import type { Notifier } from "./notify/types.js";
@@ -140,7 +140,8 @@ export class Watcher {
       logger.warn({ until: new Date(hold).toISOString() }, "skip Fivetran this cycle: rate limited until then");
     } else {
       try {
-        const listing = await source.list(signal, inListingOrder(previous.connections));
+        const previousRecord = recordsInOrder(previous.connections);
+        const listing = await source.list(signal, (id) => previousRecord(id)?.snapshot);
         report.requests = listing.requests;
         report.pages = listing.pages;
         const { observed, unreadable } = this.observe(listing, previous);
@@ -365,31 +366,6 @@ export class Watcher {
     }
     for (const l of lifecycle) log.info({ lifecycle: l.kind, connection_id: l.connection_id }, `connection ${l.kind}`);
   }
-}
-
-/** How far ahead of the expected position `inListingOrder` looks before falling back to a Map lookup. */
-const LOOKAHEAD = 4;
-
-/**
- * The previous snapshot of each listed id, guessed by position first: the state keeps connections in the order of
- * the last listing, and the next listing mostly repeats it, so the next expected record is usually the right one.
- * A string comparison with it is several times cheaper than a Map lookup of a freshly parsed id (hashing it and
- * reaching a random bucket), which at 100,000 connections took ~50 ms a cycle. Misses (new, moved, concurrent group
- * pages) fall back to the Map.
- */
-function inListingOrder(connections: ReadonlyMap<string, ConnectionRecord>): (id: string) => ConnectionSnapshot | undefined {
-  const order = Array.from(connections.values());
-  let next = 0;
-  return (id) => {
-    for (let k = next; k < next + LOOKAHEAD && k < order.length; k++) {
-      const snapshot = order[k]!.snapshot;
-      if (snapshot.id === id) {
-        next = k + 1;
-        return snapshot;
-      }
-    }
-    return connections.get(id)?.snapshot;
-  };
 }
 
 /** The one-line human summary of a cycle, e.g. "cycle ok: 312 connections in 1 request, 5 firing (2 new, 1 resolved), 45 ms". */

@@ -3,6 +3,7 @@ import { conditionKind, EXEMPT_WHILE_PAUSED, exemption, visitConditions } from "
 import { compareEvents, reminderDue, toAlert, type AlertEvent } from "./events.js";
 import {
   alertKey,
+  recordsInOrder,
   WATCHER_CONNECTION_ID,
   type AlertRecord,
   type ConditionKind,
@@ -128,10 +129,11 @@ export function diff(previous: HealthState, current: CurrentSnapshot, now: numbe
   const known = connections.size;
   const lifecycle: LifecycleEvent[] = [];
   let carried = 0;
+  const previousRecord = recordsInOrder(previous.connections);
 
   for (const [id, snap] of current.connections) {
     if (id === WATCHER_CONNECTION_ID) continue;
-    const prevRec = connections.get(id);
+    const prevRec = previousRecord(id);
     let resumedAt = prevRec?.resumed_at ?? null;
     if (prevRec === undefined) {
       if (!baseline) lifecycle.push({ kind: "added", connection_id: id });

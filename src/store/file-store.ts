@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { promises as fs, constants as fsConstants } from "node:fs";
 import { dirname, basename, join } from "node:path";
-import type { ConnectionRecord } from "../health/model.js";
+import { recordsInOrder, type ConnectionRecord } from "../health/model.js";
 import { SyncwatchError } from "../errors.js";
 import { applyJournalEntry, decodeStateFile, encodeJournalEntry, encodeStatePieces } from "./codec.js";
 import type { LoadReport, PersistedState, Store } from "./types.js";
@@ -118,8 +118,9 @@ export class FileStore implements Store {
   private async append(j: Journal, state: PersistedState): Promise<void> {
     const changed: ConnectionRecord[] = [];
     let kept = 0;
+    const savedRecord = recordsInOrder(j.saved);
     for (const [id, rec] of state.health.connections) {
-      const before = j.saved.get(id);
+      const before = savedRecord(id);
       if (before !== undefined) kept++;
       if (before !== rec) changed.push(rec);
     }
