@@ -48,6 +48,7 @@ export class FileStore implements Store {
   }
 
   async load(): Promise<LoadReport> {
+    this.journal = null; // whatever this store wrote before, the next save continues what is loaded now
     let text: string;
     try {
       text = await fs.readFile(this.path, "utf8");
