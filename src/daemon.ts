@@ -2,9 +2,9 @@
 import type { Logger } from "pino";
 import type { Config, ChannelName } from "./config/schema.js";
 import { ApiError, SyncwatchError, errorMessage } from "./errors.js";
-import type { FivetranSource, Listing } from "./fivetran/index.js";
+import type { FivetranSource, ListedConnections, Listing } from "./fivetran/index.js";
 import { compareAlerts, diff, formatDuration, judgeWatcher, toAlert, withSetupTest, type AlertEvent, type Rules } from "./health/index.js";
-import { alertKey, emptyHealthState, recordsInOrder, type Alert, type ConnectionSnapshot, type HealthState, type LifecycleEvent } from "./health/model.js";
+import { alertKey, emptyHealthState, type Alert, type ConnectionSnapshot, type HealthState, type LifecycleEvent } from "./health/model.js";
 import type { Metrics } from "./metrics/index.js";
 import { deliver, emptyOutbox, enqueue, parseOutbox, queuedByChannel, routeAlerts, type Outbox } from "./notify/index.js";
 import type { Notifier } from "./notify/types.js";
@@ -140,8 +140,7 @@ export class Watcher {
       logger.warn({ until: new Date(hold).toISOString() }, "skip Fivetran this cycle: rate limited until then");
     } else {
       try {
-        const previousRecord = recordsInOrder(previous.connections);
-        const listing = await source.list(signal, (id) => previousRecord(id)?.snapshot);
+        const listing = await source.list(signal, previous.connections);
         report.requests = listing.requests;
         report.pages = listing.pages;
         const { observed, unreadable } = this.observe(listing, previous);
@@ -273,19 +272,22 @@ export class Watcher {
    *   successful listing: the cursor is an offset, so a connection deleted while the listing is paged hides the
    *   next item for one cycle; and while an item without an id was skipped, nobody can be called removed.
    */
-  private observe(listing: Listing, previous: HealthState): { observed: Map<string, ConnectionSnapshot>; unreadable: number } {
+  private observe(listing: Listing, previous: HealthState): { observed: ListedConnections; unreadable: number } {
     const log = this.deps.logger;
     // The listing's map is ours: updated in place. An unchanged connection already is its previous snapshot object
     // (the source reuses it), which the diff, the metrics and the state file recognise by identity.
-    const { connections: observed, changed, rejected } = listing;
+    const { connections: observed, rejected } = listing;
     let unreadable = rejected.length;
     let logged = 0;
     // How many previously known connections this listing accounts for; when all are, nobody is missing.
-    // An unchanged connection is known; only the changed ones need looking up.
-    let known = observed.size - changed.size;
-    for (const id of changed) if (previous.connections.has(id)) known++;
-    for (const [id, c] of observed) {
+    let known = listing.known;
+    let statusless: ConnectionSnapshot[] | null = null;
+    for (const c of observed.values()) {
       if (c.setup_state !== null || c.sync_state !== null || c.update_state !== null) continue;
+      (statusless ??= []).push(c);
+    }
+    for (const c of statusless ?? []) {
+      const id = c.id;
       const prev = previous.connections.get(id);
       if (prev === undefined) continue;
       observed.set(id, prev.snapshot);

@@ -1,6 +1,8 @@
 // The Fivetran source: the only code that knows the wire format (client, paging, normalization).
 export { FivetranSource, failedSetupTest } from "./source.js";
 export type { FivetranSourceOptions, Listing, RejectedItem, SetupTestFailure } from "./source.js";
+export { ListedConnections } from "./listed.js";
+export type { PreviousConnections } from "./listed.js";
 export { FivetranClient, realSleep } from "./client.js";
 export type { Endpoint, Sleep, FivetranClientOptions, GetOptions, GetResult } from "./client.js";
 export { normalizeConnection } from "./normalize.js";

@@ -3,8 +3,8 @@ import { setMaxListeners } from "node:events";
 import type { Logger } from "pino";
 import { ApiError, errorMessage } from "../errors.js";
 import type { FivetranConfig } from "../config/schema.js";
-import type { ConnectionSnapshot } from "../health/model.js";
 import { FivetranClient, type Endpoint, type FivetranClientOptions } from "./client.js";
+import { ListedConnections, ListingBuilder, type PreviousConnections } from "./listed.js";
 import { Interner, readConnection, Rejection } from "./normalize.js";
 
 /** What `FivetranSource` needs (the client's options); `now`, `sleep` and `random` are injectable for tests. */
@@ -19,9 +19,9 @@ export interface RejectedItem {
 /** One complete read of the account. */
 export interface Listing {
   /** Every readable connection by id, de-duplicated, in listing order (a repeat takes the later place). */
-  connections: Map<string, ConnectionSnapshot>;
-  /** Ids in `connections` whose snapshot is not the `previous` one: added or changed (all of them without `previous`). */
-  changed: Set<string>;
+  connections: ListedConnections;
+  /** How many of `connections` the `previous` connections had (the others are new). */
+  known: number;
   rejected: RejectedItem[];
   /** Pages read (all listings, groups pages included). */
   pages: number;
@@ -34,9 +34,6 @@ export interface SetupTestFailure {
   title: string;
   message: string | null;
 }
-
-/** The previous snapshot of a connection, if any: an unchanged connection is then returned as that same object. */
-export type PreviousSnapshot = (id: string) => ConnectionSnapshot | undefined;
 
 interface Counters {
   pages: number;
@@ -63,7 +60,7 @@ export class FivetranSource {
    * Pages every listing to the end; rejects (aborting sibling listings) if any page cannot be read. Items are read
    * page by page while the next page is on its way; with `previous`, an unchanged connection allocates nothing.
    */
-  async list(signal?: AbortSignal, previous?: PreviousSnapshot): Promise<Listing> {
+  async list(signal?: AbortSignal, previous?: PreviousConnections): Promise<Listing> {
     const ctrl = new AbortController();
     // Every in-flight request (up to group_concurrency, plus a prefetched page each) listens on this signal.
     setMaxListeners(Math.max(10, 2 * this.config.group_concurrency + 2), ctrl.signal);
@@ -71,8 +68,7 @@ export class FivetranSource {
     if (signal?.aborted) ctrl.abort(signal.reason);
     else signal?.addEventListener("abort", onAbort, { once: true });
     const counters: Counters = { pages: 0, requests: 0 };
-    const connections = new Map<string, ConnectionSnapshot>();
-    const changed = new Set<string>();
+    const listed = new ListingBuilder(previous);
     // Unreadable items by id (an id-less one cannot be de-duplicated: `noId`). A repeat, readable or not, wins.
     const unreadable = new Map<string, string>();
     const noId: RejectedItem[] = [];
@@ -80,23 +76,19 @@ export class FivetranSource {
     const accept = (items: unknown[]): void => {
       for (const raw of items) {
         const id = typeof raw === "object" && raw !== null ? (raw as { id?: unknown }).id : undefined;
-        const p = typeof id === "string" && previous !== undefined ? previous(id) : undefined;
-        const r = readConnection(raw, interner, p);
+        const k = typeof id === "string" && id !== "" ? listed.locate(id) : -1;
+        const r = readConnection(raw, interner, listed.previousAt(k));
         if (r instanceof Rejection) {
           if (r.id === null) {
             noId.push({ id: null, reason: r.reason });
             continue;
           }
-          connections.delete(r.id);
-          changed.delete(r.id);
+          listed.drop(r.id, k);
           unreadable.delete(r.id);
           unreadable.set(r.id, r.reason);
         } else {
-          if (connections.has(r.id)) connections.delete(r.id); // a repeat: the later occurrence wins, in its own place
-          else unreadable.delete(r.id);
-          connections.set(r.id, r);
-          if (r !== p) changed.add(r.id);
-          else if (changed.size > 0) changed.delete(r.id);
+          if (unreadable.size > 0) unreadable.delete(r.id);
+          listed.add(r, k);
         }
       }
     };
@@ -115,7 +107,8 @@ export class FivetranSource {
     }
     const rejected = noId;
     for (const [id, reason] of unreadable) rejected.push({ id, reason });
-    return { connections, changed, rejected, pages: counters.pages, requests: counters.requests };
+    const { connections, known } = listed.finish();
+    return { connections, known, rejected, pages: counters.pages, requests: counters.requests };
   }
 
   /**

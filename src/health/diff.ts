@@ -131,7 +131,8 @@ export function diff(previous: HealthState, current: CurrentSnapshot, now: numbe
   let carried = 0;
   const previousRecord = recordsInOrder(previous.connections);
 
-  for (const [id, snap] of current.connections) {
+  for (const snap of current.connections.values()) {
+    const id = snap.id;
     if (id === WATCHER_CONNECTION_ID) continue;
     const prevRec = previousRecord(id);
     let resumedAt = prevRec?.resumed_at ?? null;
@@ -179,7 +180,8 @@ export function diff(previous: HealthState, current: CurrentSnapshot, now: numbe
   // Alerts whose condition no longer holds: removed, exempt, ignored, or clearing.
   for (const [key, rec] of previous.alerts) {
     if (judge.held.has(key) || rec.connection_id === WATCHER_CONNECTION_ID) continue;
-    const snap = current.connections.get(rec.connection_id);
+    // `connections` now holds exactly this cycle's connections (looked up there: a listing may have no id index).
+    const snap = connections.get(rec.connection_id)?.snapshot;
     if (snap === undefined) {
       judge.resolve(key, rec, removed.get(rec.connection_id), "removed");
       continue;

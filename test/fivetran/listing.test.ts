@@ -79,24 +79,29 @@ describe("FivetranSource.list", () => {
     await h.source.close();
   });
 
-  it("returns an unchanged connection as its previous snapshot and names the new and changed ones", async () => {
+  it("returns an unchanged connection as its previous snapshot and counts the connections it knew", async () => {
     const pages = [page([item("a"), item("b"), item("c", { status: "broken" })], "c1"), page([item("b", { paused: true }), item("d")], null)];
     api = await startApi(chained(pages));
     const h = harness(api.url);
     const first = await h.source.list();
-    expect([...first.changed].sort()).toEqual(["a", "b", "d"]);
+    expect(first.known).toBe(0);
 
     const prev = new Map(first.connections);
-    const second = await h.source.list(undefined, (id) => prev.get(id));
+    const previous = new Map([...prev].map(([id, snapshot]) => [id, { snapshot }]));
+    const second = await h.source.list(undefined, previous);
     expect(second.connections.get("a")).toBe(prev.get("a"));
     expect(second.connections.get("b")).toBe(prev.get("b")); // the same repeat again: paused, as before
-    expect(second.changed.size).toBe(0);
+    expect(second.known).toBe(3);
     expect(second.rejected).toEqual([{ id: "c", reason: "status is not an object" }]);
 
     pages[0] = page([item("a", { paused: true }), item("b"), item("e")], "c1");
-    const third = await h.source.list(undefined, (id) => prev.get(id));
-    expect([...third.changed].sort()).toEqual(["a", "e"]);
+    const third = await h.source.list(undefined, previous);
+    expect(third.known).toBe(3);
+    expect(third.connections.get("a")).not.toBe(prev.get("a"));
+    expect(third.connections.get("a")?.paused).toBe(true);
+    expect(third.connections.get("b")).toBe(prev.get("b"));
     expect(third.connections.get("d")).toBe(prev.get("d"));
+    expect([...third.connections.keys()]).toEqual(["a", "e", "b", "d"]);
     await h.source.close();
   });
 
