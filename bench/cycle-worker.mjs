@@ -16,6 +16,7 @@ const mode = process.env.BENCH_MODE ?? "full"; // full | listing
 const reps = Number(process.env.BENCH_REPS ?? 5);
 const soakCycles = Number(process.env.BENCH_SOAK_CYCLES ?? 0);
 const changeFraction = Number(process.env.BENCH_CHANGE_FRACTION ?? 0.05);
+const quietPairs = Number(process.env.BENCH_QUIET_PAIRS ?? 9);
 
 const dir = mkdtempSync(join(tmpdir(), "syncwatch-bench-"));
 const stateFile = join(dir, "state.json");
@@ -51,6 +52,15 @@ async function timedCycle() {
 
 const rssMb = () => process.memoryUsage().rss / 1048576;
 
+/** A bare fetch of the same pages, run by bench/run.mjs in its own process (ms); null when run without it. */
+function bareFromParent() {
+  if (typeof process.send !== "function") return Promise.resolve(null);
+  return new Promise((resolve) => {
+    process.once("message", (m) => resolve(m.bare_ms));
+    process.send({ want: "bare" });
+  });
+}
+
 async function sim(path, body) {
   const res = await request(`${url}${path}`, body === undefined ? {} : { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
   return res.body.json();
@@ -70,9 +80,24 @@ if (mode === "listing") {
   out.first_cycle_cpu_ms = first.cpu;
   out.first_cycle_requests = first.requests;
 
+  // Each quiet cycle right after a bare fetch by the parent (when there is one): on a shared, noisy machine the
+  // ratio of each pair is steadier than the ratio of two medians taken minutes apart.
   const quiet = [];
-  for (let i = 0; i < reps; i++) quiet.push(await timedCycle());
+  const ratios = [];
+  const bares = [];
+  for (let i = 0; i < Math.max(reps, quietPairs); i++) {
+    const bare = await bareFromParent();
+    const r = await timedCycle();
+    quiet.push(r);
+    if (bare !== null) {
+      bares.push(bare);
+      ratios.push(r.wall / bare);
+    }
+  }
   out.quiet_cycle_ms = median(quiet.map((r) => r.wall));
+  out.quiet_pairs = ratios.length;
+  out.quiet_pair_bare_ms = ratios.length > 0 ? median(bares) : null;
+  out.quiet_pair_ratio = ratios.length > 0 ? median(ratios) : null;
   out.quiet_cycle_cpu_ms = median(quiet.map((r) => r.cpu));
   out.quiet_cycle_requests = median(quiet.map((r) => r.requests));
   out.quiet_cycle_alerts = Math.max(...quiet.map((r) => r.fired));

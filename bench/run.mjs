@@ -3,7 +3,8 @@
 // times whole processes as an outside reviewer would (spawn to exit): `node bench/bare-fetch.mjs <url>` (the floor)
 // and `node dist/cli.js once` without and then with a state file, with peak RSS from /usr/bin/time when present.
 // Prints a table and writes bench/results.json. Options (env): BENCH_SIZES=1000,10000 BENCH_REPS=5
-// BENCH_SOAK_CYCLES=200 (quiet cycles at the largest size, for the leak check) BENCH_LATENCY=0 to skip part 3.
+// BENCH_SOAK_CYCLES=200 (quiet cycles at the largest size, for the leak check) BENCH_LATENCY=0 to skip part 3
+// BENCH_QUIET_PAIRS=9 (quiet cycles, each right after a bare fetch: the target ratio is the median over the pairs).
 import { spawn } from "node:child_process";
 import { cpus } from "node:os";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -52,7 +53,11 @@ function worker(env) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--expose-gc", join(root, "bench/cycle-worker.mjs")], {
       env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "inherit"],
+      stdio: ["ignore", "pipe", "inherit", "ipc"],
+    });
+    // The worker asks for a bare fetch (from this process) before each quiet cycle: the pairs see the same machine.
+    child.on("message", (m) => {
+      if (m?.want === "bare") bareFetch(env.BENCH_SIM_URL).then((r) => child.send({ bare_ms: r.ms }), reject);
     });
     let text = "";
     child.stdout.setEncoding("utf8").on("data", (d) => (text += d));
@@ -163,7 +168,8 @@ for (const n of sizes) {
     const bare = median(floor);
     const w = await worker({ BENCH_SIM_URL: sim.url, BENCH_REPS: String(reps), BENCH_SOAK_CYCLES: n === Math.max(...sizes) ? String(soak) : "0" });
     const p = await wholeProcess(sim.url, n);
-    results.sizes.push({ connections: n, bare_fetch_ms: bare, ...w, ratio_quiet_cycle_to_bare: w.quiet_cycle_ms / bare, ratio_first_cycle_to_bare: w.first_cycle_ms / bare, ...p });
+    // The quiet-cycle ratio is the median of (quiet cycle / the bare fetch run just before it) over the pairs.
+    results.sizes.push({ connections: n, bare_fetch_ms: bare, ...w, ratio_quiet_cycle_to_bare: w.quiet_pair_ratio, ratio_first_cycle_to_bare: w.first_cycle_ms / bare, ...p });
   } finally {
     sim.stop();
   }
@@ -197,9 +203,10 @@ const f = (x, d = 0) => (x === undefined || x === null ? "-" : Number(x).toFixed
 const rows = [
   ["connections", ...results.sizes.map((s) => f(s.connections))],
   ["bare fetch + JSON.parse (ms)", ...results.sizes.map((s) => f(s.bare_fetch_ms))],
+  ["bare fetch, paired with quiet cycles (ms)", ...results.sizes.map((s) => f(s.quiet_pair_bare_ms))],
   ["first cycle, baseline (ms)", ...results.sizes.map((s) => f(s.first_cycle_ms))],
   ["quiet cycle (ms)", ...results.sizes.map((s) => f(s.quiet_cycle_ms))],
-  ["quiet cycle / bare fetch", ...results.sizes.map((s) => f(s.ratio_quiet_cycle_to_bare, 2))],
+  ["quiet cycle / bare fetch (pairs)", ...results.sizes.map((s) => f(s.ratio_quiet_cycle_to_bare, 2))],
   ["quiet cycle CPU (ms)", ...results.sizes.map((s) => f(s.quiet_cycle_cpu_ms))],
   ["5% changed cycle (ms)", ...results.sizes.map((s) => f(s.changed_cycle_ms))],
   ["API calls per quiet cycle", ...results.sizes.map((s) => f(s.quiet_cycle_requests))],
