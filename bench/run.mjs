@@ -110,30 +110,31 @@ async function wholeProcess(url, n) {
   // `once` exits 1 when something fires (the simulated account has broken connections); anything else is an error.
   const onceOpts = { okCodes: [0, 1] };
   try {
+    // Interleaved per repetition, so that each ratio compares runs made under the same load: a bare-fetch process,
+    // `once` with no state file (a directory of its own), then `once` again on the state that run left.
     const bare = [];
-    for (let i = 0; i < reps; i++) {
-      const r = await nodeProcess(bareArgs, { stdout: "pipe" });
-      const items = JSON.parse(r.out.trim()).items;
-      if (items !== n) throw new Error(`bare-fetch process read ${items} connections, expected ${n}`);
-      bare.push(r.ms);
-    }
-    // (b) each run starts with no state file, in a directory of its own; (c) reuses the state the last (b) left.
     const fresh = [];
+    const withState = [];
+    const freshRatios = [];
+    const stateRatios = [];
     let stateDir = dir;
     let freshCode = null;
-    for (let i = 0; i < reps; i++) {
-      stateDir = mkdtempSync(join(dir, "fresh-"));
-      const r = await nodeProcess(onceArgs, { ...onceOpts, env: onceEnv(stateDir) });
-      fresh.push(r.ms);
-      freshCode = r.code;
-    }
-    if (!existsSync(join(stateDir, "state.json"))) throw new Error("syncwatch once left no state file");
-    const withState = [];
     let stateCode = null;
     for (let i = 0; i < reps; i++) {
-      const r = await nodeProcess(onceArgs, { ...onceOpts, env: onceEnv(stateDir) });
-      withState.push(r.ms);
-      stateCode = r.code;
+      const b = await nodeProcess(bareArgs, { stdout: "pipe" });
+      const items = JSON.parse(b.out.trim()).items;
+      if (items !== n) throw new Error(`bare-fetch process read ${items} connections, expected ${n}`);
+      stateDir = mkdtempSync(join(dir, "fresh-"));
+      const f = await nodeProcess(onceArgs, { ...onceOpts, env: onceEnv(stateDir) });
+      if (!existsSync(join(stateDir, "state.json"))) throw new Error("syncwatch once left no state file");
+      const w = await nodeProcess(onceArgs, { ...onceOpts, env: onceEnv(stateDir) });
+      bare.push(b.ms);
+      fresh.push(f.ms);
+      withState.push(w.ms);
+      freshRatios.push(f.ms / b.ms);
+      stateRatios.push(w.ms / b.ms);
+      freshCode = f.code;
+      stateCode = w.code;
     }
     const out = {
       process_bare_ms: median(bare),
@@ -142,8 +143,8 @@ async function wholeProcess(url, n) {
       process_once_fresh_exit_code: freshCode,
       process_once_state_exit_code: stateCode,
     };
-    out.ratio_process_once_fresh_to_bare = out.process_once_fresh_ms / out.process_bare_ms;
-    out.ratio_process_once_state_to_bare = out.process_once_state_ms / out.process_bare_ms;
+    out.ratio_process_once_fresh_to_bare = median(freshRatios);
+    out.ratio_process_once_state_to_bare = median(stateRatios);
     if (timeBin) {
       // Peak RSS from one more run of each under /usr/bin/time, kept apart so the wrapper never touches the timings.
       out.process_bare_rss_mb = (await nodeProcess(bareArgs, { rss: true })).rssMb;
