@@ -1,11 +1,8 @@
 // One listing's connections: built in listing order without a per-cycle Map (see `ListingBuilder`), read as a Map.
-import type { ConnectionSnapshot } from "../health/model.js";
+import { LOOKAHEAD, type ConnectionSnapshot } from "../health/model.js";
 
 /** The previous cycle's connections, by id, in the order they were last listed. */
 export type PreviousConnections = ReadonlyMap<string, { readonly snapshot: ConnectionSnapshot }>;
-
-/** How far ahead of the expected position the builder looks for an id before asking `previous`. */
-const LOOKAHEAD = 4;
 
 /**
  * The connections of one listing, de-duplicated, in listing order (a repeat takes the later place). Reads like a

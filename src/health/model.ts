@@ -123,8 +123,8 @@ export interface HealthState {
   last_success_at: number | null;
 }
 
-/** How far ahead of the expected position `recordsInOrder` looks before falling back to a Map lookup. */
-const LOOKAHEAD = 4;
+/** How far ahead of the expected position `recordsInOrder` (and the listing) look before falling back to a Map lookup. */
+export const LOOKAHEAD = 4;
 
 /**
  * Looks up connection records expecting the ids to come in the Map's own order (the state keeps connections in the
