@@ -1,5 +1,6 @@
 // Reads every connection of the account (cursor paging, optional per-group listings) and failed setup tests.
 import { setMaxListeners } from "node:events";
+import { setImmediate } from "node:timers/promises";
 import type { Logger } from "pino";
 import { ApiError, errorMessage } from "../errors.js";
 import type { FivetranConfig } from "../config/schema.js";
@@ -241,6 +242,9 @@ export class FivetranSource {
         pending = fetchPage(next, n + 1);
         // If reading this page throws, the prefetched request must not become an unhandled rejection.
         pending.catch(() => undefined);
+        // undici writes a request queued from inside a response's completion on a later turn of the event loop:
+        // without this turn the next page would only be asked for after this page's items had been read.
+        await setImmediate();
       }
       accept(items);
       if (next === null) return;

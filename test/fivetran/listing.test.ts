@@ -1,4 +1,5 @@
 // Listing the account against a real local HTTP server: cursors, de-duplication, group modes, paging guards.
+import diagnostics from "node:diagnostics_channel";
 import { afterEach, describe, expect, it } from "vitest";
 import { ApiError } from "../../src/errors.js";
 import { harness, item, json, page, startApi, type FakeApi } from "./fake-api.js";
@@ -102,6 +103,34 @@ describe("FivetranSource.list", () => {
     expect(third.connections.get("b")).toBe(prev.get("b"));
     expect(third.connections.get("d")).toBe(prev.get("d"));
     expect([...third.connections.keys()]).toEqual(["a", "e", "b", "d"]);
+    await h.source.close();
+  });
+
+  it("asks for the next page before reading this page's items", async () => {
+    api = await startApi(chained([page([item("a"), item("b")], "c1"), page([item("c")], null)]));
+    const h = harness(api.url);
+    const order: string[] = [];
+    // Requests as undici writes them to the socket; items as the listing reads them (an id the previous listing
+    // did not have at that position is looked up in `previous`).
+    const onSend = (m: unknown): void => {
+      const path = (m as { request: { path: string } }).request.path;
+      order.push(`request ${new URL(path, "http://x").searchParams.get("cursor") ?? "first"}`);
+    };
+    class Watched<K, V> extends Map<K, V> {
+      override has(id: K): boolean {
+        order.push(`read ${String(id)}`);
+        return super.has(id);
+      }
+    }
+    const other = (await h.source.list()).connections.get("a")!;
+    const previous = new Watched([["z", { snapshot: { ...other, id: "z" } }]]);
+    diagnostics.subscribe("undici:client:sendHeaders", onSend);
+    try {
+      await h.source.list(undefined, previous);
+    } finally {
+      diagnostics.unsubscribe("undici:client:sendHeaders", onSend);
+    }
+    expect(order).toEqual(["request first", "request c1", "read a", "read b", "read c"]);
     await h.source.close();
   });
 
