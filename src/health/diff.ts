@@ -129,7 +129,8 @@ export function diff(previous: HealthState, current: CurrentSnapshot, now: numbe
   const known = connections.size;
   const lifecycle: LifecycleEvent[] = [];
   let carried = 0;
-  const previousRecord = recordsInOrder(previous.connections);
+  // Nothing to look up in an empty state (the first cycle): every connection is new.
+  const previousRecord = known === 0 ? noRecord : recordsInOrder(previous.connections);
 
   for (const snap of current.connections.values()) {
     const id = snap.id;
@@ -213,4 +214,8 @@ export function diff(previous: HealthState, current: CurrentSnapshot, now: numbe
     events: judge.events,
     lifecycle,
   };
+}
+
+function noRecord(): undefined {
+  return undefined;
 }

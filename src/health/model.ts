@@ -132,10 +132,14 @@ export const LOOKAHEAD = 4;
  * next few records after the last one found, and only asks the Map on a miss (new, moved, concurrent group pages).
  * At 100,000 connections a Map lookup costs a hash and a cache miss, ~50 ms a cycle per pass; the comparison is
  * mostly a pointer check, since an unchanged connection keeps its id string. Lookups of ids in another order stay
- * correct, just not faster. Records added to the Map after this call are found through the Map.
+ * correct, just not faster. Records added to the Map after this call are found through the Map. Given an array of
+ * records instead, a Map of them is built the first time a lookup misses.
  */
-export function recordsInOrder(connections: ReadonlyMap<string, ConnectionRecord>): (id: string) => ConnectionRecord | undefined {
-  const order = Array.from(connections.values());
+export function recordsInOrder(
+  connections: ReadonlyMap<string, ConnectionRecord> | readonly ConnectionRecord[],
+): (id: string) => ConnectionRecord | undefined {
+  const order: readonly ConnectionRecord[] = isRecordArray(connections) ? connections : Array.from(connections.values());
+  let byId: ReadonlyMap<string, ConnectionRecord> | null = isRecordArray(connections) ? null : connections;
   let next = 0;
   return (id) => {
     for (let k = next; k < next + LOOKAHEAD && k < order.length; k++) {
@@ -145,8 +149,13 @@ export function recordsInOrder(connections: ReadonlyMap<string, ConnectionRecord
         return rec;
       }
     }
-    return connections.get(id);
+    byId ??= new Map(order.map((rec) => [rec.snapshot.id, rec]));
+    return byId.get(id);
   };
+}
+
+function isRecordArray(c: ReadonlyMap<string, ConnectionRecord> | readonly ConnectionRecord[]): c is readonly ConnectionRecord[] {
+  return Array.isArray(c);
 }
 
 /** The key of a (connection, condition) pair in `HealthState.alerts`. */

@@ -20,8 +20,11 @@ interface Journal {
   bytes: number;
   /** Bytes of the base file it continues. */
   baseBytes: number;
-  /** Every connection record as of the last save (the records themselves: a changed one is a new object). */
-  saved: Map<string, ConnectionRecord>;
+  /**
+   * Every connection record as of the last save, in the state's order (the records themselves: a changed one is a
+   * new object). An array, not a Map: copying 100,000 references costs ~1 ms, copying a Map of them ~50.
+   */
+  saved: readonly ConnectionRecord[];
 }
 
 /** Options for `FileStore`. */
@@ -100,7 +103,7 @@ export class FileStore implements Store {
         return null;
       }
     }
-    this.journal = { id, bytes: good, baseBytes, saved: new Map(state.health.connections) };
+    this.journal = { id, bytes: good, baseBytes, saved: Array.from(state.health.connections.values()) };
     return good < buf.length ? `dropped an incomplete last journal entry (${buf.length - good} bytes): the previous run stopped while saving` : null;
   }
 
@@ -117,16 +120,18 @@ export class FileStore implements Store {
 
   /** Appends the changes since the last save to the journal. */
   private async append(j: Journal, state: PersistedState): Promise<void> {
+    // What this append saves (taken now: the state's Map may change while the line is being written).
+    const saving = Array.from(state.health.connections.values());
     const changed: ConnectionRecord[] = [];
     let kept = 0;
     const savedRecord = recordsInOrder(j.saved);
-    for (const [id, rec] of state.health.connections) {
-      const before = savedRecord(id);
+    for (const rec of saving) {
+      const before = savedRecord(rec.snapshot.id);
       if (before !== undefined) kept++;
       if (before !== rec) changed.push(rec);
     }
     const removed: string[] = [];
-    if (kept !== j.saved.size) for (const id of j.saved.keys()) if (!state.health.connections.has(id)) removed.push(id);
+    if (kept !== j.saved.length) for (const rec of j.saved) if (!state.health.connections.has(rec.snapshot.id)) removed.push(rec.snapshot.id);
     const buf = Buffer.from(encodeJournalEntry(state, this.now(), changed, removed), "utf8");
     // Whatever happens from here, a failed append may have left part of a line: the next save writes a new base.
     this.journal = null;
@@ -141,10 +146,7 @@ export class FileStore implements Store {
     } catch (err) {
       throw saveError(this.journalPath, err);
     }
-    for (const id of removed) j.saved.delete(id);
-    for (const rec of changed) j.saved.set(rec.snapshot.id, rec);
-    j.bytes += buf.length;
-    this.journal = j;
+    this.journal = { ...j, bytes: j.bytes + buf.length, saved: saving };
     this.lastSaveBytes = buf.length;
   }
 
@@ -152,7 +154,7 @@ export class FileStore implements Store {
   private async saveBase(state: PersistedState): Promise<void> {
     const id = randomUUID();
     const pieces = encodeStatePieces(state, this.now(), id);
-    const saved = new Map(state.health.connections);
+    const saved = Array.from(state.health.connections.values());
     this.journal = null;
     const baseBytes = await this.writeAtomically(this.path, pieces);
     const header = `${JSON.stringify({ journal: id })}\n`;
