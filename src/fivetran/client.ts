@@ -1,10 +1,11 @@
 // The Fivetran HTTP client: one keep-alive pool, Basic auth, bounded bodies, retries with backoff and Retry-After.
-import { Pool, type Dispatcher } from "undici";
+import type { Dispatcher, Pool } from "undici";
 import type { Logger } from "pino";
 import { ApiError, type FailureReason } from "../errors.js";
 import type { FivetranConfig } from "../config/schema.js";
 import { parseRetryAfter } from "../http/retry-after.js";
 import { TIMEOUT_CODES, errorCodeOf } from "../http/transport-errors.js";
+import { loadPoolKit, type PoolKit } from "../http/undici.js";
 export { parseRetryAfter };
 
 /** The endpoint label of a call, as `syncwatch_api_requests_total{endpoint}` shows it. */
@@ -23,6 +24,8 @@ export interface FivetranClientOptions {
   now?: () => number;
   sleep?: Sleep;
   random?: () => number;
+  /** Where the Pool comes from (default: `loadPoolKit()`, the two undici files it needs). */
+  poolKit?: PoolKit;
 }
 
 /** Per-call options: how many attempts and the longest Retry-After worth sleeping through. */
@@ -92,6 +95,7 @@ async function readBounded(body: Body, limit: number): Promise<Buffer> {
 
 /** A GET-only JSON client for the Fivetran REST API; one instance holds one connection pool. */
 export class FivetranClient {
+  private readonly kit: PoolKit;
   private readonly pool: Pool;
   private readonly prefix: string;
   private readonly headers: Record<string, string>;
@@ -116,7 +120,8 @@ export class FivetranClient {
     const url = new URL(opts.config.api_url);
     this.prefix = url.pathname.replace(/\/+$/, "");
     const timeoutMs = Math.max(1, Math.round(opts.config.request_timeout_seconds * 1000));
-    this.pool = new Pool(url.origin, {
+    this.kit = opts.poolKit ?? loadPoolKit();
+    this.pool = new this.kit.Pool(url.origin, {
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
       connectTimeout: timeoutMs,
@@ -148,7 +153,7 @@ export class FivetranClient {
       let reported = false;
       opts.onAttempt?.();
       try {
-        const res = await this.pool.request({
+        const res = await this.kit.request(this.pool, {
           method: "GET",
           path: this.prefix + pathAndQuery,
           headers: this.headers,

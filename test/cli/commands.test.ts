@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SimAccount, startSimulator } from "../../src/simulator/index.js";
-import { runCli } from "../helpers/cli.js";
+import { runCli, startCli } from "../helpers/cli.js";
 import { healthyIds } from "../helpers/sim.js";
 
 const KEY = "test-key";
@@ -40,6 +40,25 @@ describe("once", () => {
     expect(r.stdout).toContain("Read 2500 connections in 3 requests");
     expect(r.stdout).toContain("Nothing is firing.");
     expect(r.code).toBe(0);
+  });
+
+  it("loads only undici's Pool for Fivetran, and the rest of undici only when a channel needs it", async () => {
+    // At exit, prints how many of undici's index files Node loaded (its index pulls in fetch, WebSocket, caches...).
+    const probe = join(dir, "undici-probe.mjs");
+    writeFileSync(
+      probe,
+      `import { createRequire } from "node:module";
+const cache = createRequire(import.meta.url).cache;
+process.on("exit", () => process.stderr.write("undici index loaded: " + Object.keys(cache).filter((k) => k.endsWith("/undici/index.js")).length + "\\n"));`,
+    );
+    const plain = startCli(["once"], env(), ["--import", probe]);
+    expect((await plain.exited).code).toBe(0);
+    expect(plain.output()).toContain("Read 2500 connections in 3 requests");
+    expect(plain.output()).toContain("undici index loaded: 0");
+
+    const withWebhook = startCli(["once"], env({ ALERT_WEBHOOK_URL: "http://127.0.0.1:9/hook" }), ["--import", probe]);
+    await withWebhook.exited;
+    expect(withWebhook.output()).toContain("undici index loaded: 1");
   });
 
   it("prints a table of what is wrong and exits 1 when connections are broken", async () => {

@@ -1,7 +1,10 @@
 // The HTTP edge against a real local server: headers, retries, Retry-After, time-outs, resets, size bounds, auth errors.
 import { afterEach, describe, expect, it } from "vitest";
+import { createRequire } from "node:module";
 import { ApiError } from "../../src/errors.js";
-import { harness, item, json, page, SECRET, startApi, type FakeApi } from "./fake-api.js";
+import { FivetranClient } from "../../src/fivetran/client.js";
+import { loadPoolKit } from "../../src/http/undici.js";
+import { config, harness, item, json, memoryLogger, page, SECRET, startApi, type FakeApi } from "./fake-api.js";
 
 let api: FakeApi | null = null;
 afterEach(async () => {
@@ -247,5 +250,24 @@ describe("Fivetran client", () => {
     const err = await rejection(p);
     expect(err.code).toBe("aborted");
     await h.source.close();
+  });
+
+  it("takes undici's Pool from its own files, and from its index should a later undici move them", async () => {
+    api = await startApi((_req, res) => json(res, ok));
+    const load = createRequire(import.meta.url);
+    const asked: string[] = [];
+    const moved = (id: string): unknown => {
+      asked.push(id);
+      if (id.startsWith("undici/lib/")) throw Object.assign(new Error(`Cannot find module '${id}'`), { code: "MODULE_NOT_FOUND" });
+      return load(id);
+    };
+    expect(loadPoolKit().from).toBe("files");
+    for (const kit of [loadPoolKit(), loadPoolKit(moved)]) {
+      const client = new FivetranClient({ config: config(api.url), version: "1", logger: memoryLogger().logger, poolKit: kit });
+      const { body } = await client.getJson("connections", "/v1/connections", "list connections");
+      expect(body).toEqual(ok);
+      await client.close();
+    }
+    expect(asked).toEqual(["undici/lib/dispatcher/pool.js", "undici"]);
   });
 });

@@ -3,10 +3,12 @@ import { createRequire } from "node:module";
 import type * as SlackWebhook from "@slack/webhook";
 import type { FetchFunction } from "@slack/webhook";
 import type { Logger } from "pino";
-import { Agent, fetch as undiciFetch } from "undici";
+import type * as Undici from "undici";
+import type { Agent } from "undici";
 import { NotifyError } from "../../errors.js";
 import { realSleep, type Clock, type Sleep } from "../clock.js";
 import { parseRetryAfter } from "../../http/retry-after.js";
+import { loadUndici } from "../../http/undici.js";
 import { httpStatusError, transportError } from "../http-failure.js";
 import { urlSecrets } from "../redact.js";
 import type { Digest, Notifier } from "../types.js";
@@ -48,6 +50,8 @@ const slackWebhook = (): typeof SlackWebhook => createRequire(import.meta.url)("
 export class SlackNotifier implements Notifier {
   readonly name = "slack" as const;
   private readonly opts: SlackNotifierOptions;
+  /** undici, loaded when this channel is configured (a watcher without it starts faster). */
+  private readonly undici: typeof Undici;
   private readonly agent: Agent;
   private readonly secrets: string[];
   private readonly now: Clock;
@@ -57,7 +61,8 @@ export class SlackNotifier implements Notifier {
   constructor(opts: SlackNotifierOptions) {
     this.opts = opts;
     const timeout = opts.timeoutMs ?? 15_000;
-    this.agent = new Agent({ connect: { timeout }, headersTimeout: timeout, bodyTimeout: timeout, connections: 2 });
+    this.undici = loadUndici();
+    this.agent = new this.undici.Agent({ connect: { timeout }, headersTimeout: timeout, bodyTimeout: timeout, connections: 2 });
     this.secrets = urlSecrets(opts.webhookUrl);
     this.now = opts.now ?? Date.now;
     this.sleep = opts.sleep ?? realSleep;
@@ -76,7 +81,7 @@ export class SlackNotifier implements Notifier {
     let answered: { status: number; retryAfter: string | null } | null = null;
     const fetchFn: FetchFunction = async (url, init) => {
       const signals = [init?.signal, signal].filter((s): s is AbortSignal => s !== undefined);
-      const res = await undiciFetch(url, {
+      const res = await this.undici.fetch(url, {
         method: init?.method,
         headers: init?.headers,
         body: typeof init?.body === "string" ? init.body : undefined,

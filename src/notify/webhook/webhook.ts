@@ -1,8 +1,10 @@
 // Posts digests to a generic JSON webhook (undici), split over several POSTs past a size, resuming after accepted parts.
 import type { Logger } from "pino";
-import { Agent, request } from "undici";
+import type * as Undici from "undici";
+import type { Agent } from "undici";
 import type { Clock } from "../clock.js";
 import { parseRetryAfter } from "../../http/retry-after.js";
+import { loadUndici } from "../../http/undici.js";
 import { bodySnippet, httpStatusError, transportError } from "../http-failure.js";
 import { urlSecrets } from "../redact.js";
 import type { Digest, Notifier, SendProgress } from "../types.js";
@@ -26,6 +28,8 @@ const WHAT = "post webhook";
 export class WebhookNotifier implements Notifier {
   readonly name = "webhook" as const;
   private readonly opts: WebhookNotifierOptions;
+  /** undici, loaded when this channel is configured (a watcher without it starts faster). */
+  private readonly undici: typeof Undici;
   private readonly agent: Agent;
   private readonly secrets: string[];
   private readonly now: Clock;
@@ -33,7 +37,8 @@ export class WebhookNotifier implements Notifier {
   constructor(opts: WebhookNotifierOptions) {
     this.opts = opts;
     const timeout = opts.timeoutMs ?? 15_000;
-    this.agent = new Agent({ connect: { timeout }, headersTimeout: timeout, bodyTimeout: timeout, connections: 2 });
+    this.undici = loadUndici();
+    this.agent = new this.undici.Agent({ connect: { timeout }, headersTimeout: timeout, bodyTimeout: timeout, connections: 2 });
     this.secrets = [...urlSecrets(opts.url), ...Object.values(opts.headers ?? {})];
     this.now = opts.now ?? Date.now;
   }
@@ -58,9 +63,9 @@ export class WebhookNotifier implements Notifier {
   }
 
   private async post(what: string, body: string, signal?: AbortSignal): Promise<void> {
-    let res: Awaited<ReturnType<typeof request>>;
+    let res: Awaited<ReturnType<typeof Undici.request>>;
     try {
-      res = await request(this.opts.url, {
+      res = await this.undici.request(this.opts.url, {
         method: "POST",
         headers: { "user-agent": "syncwatch", ...this.opts.headers, "content-type": "application/json" },
         body,
