@@ -6,8 +6,9 @@ WORKDIR /src
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY config ./config
-# `npm ci` runs the `prepare` script, which already compiles to dist/; the explicit build keeps the same
-# steps as CI and fails loudly if prepare is ever removed.
+COPY scripts/bundle.mjs ./scripts/bundle.mjs
+# `npm ci` runs the `prepare` script, which already compiles to dist/ (tsc, then scripts/bundle.mjs); the explicit
+# build keeps the same steps as CI and fails loudly if prepare is ever removed.
 RUN npm ci --no-audit --no-fund \
     && npm run build
 

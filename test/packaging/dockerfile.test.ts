@@ -70,6 +70,12 @@ describe("Dockerfile", () => {
     const buildRuns = all[0]?.body.filter((i) => i.op === "RUN").map((i) => i.args) ?? [];
     expect(buildRuns.some((r) => /(^|&& )npm ci( |$)/.test(r) && !r.includes("--omit=dev"))).toBe(true);
     expect(buildRuns.some((r) => r.includes("npm run build"))).toBe(true);
+    // Whatever `npm run build` runs besides tsc is copied in before it.
+    const build = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.build ?? "";
+    const copied = all[0]?.body.filter((i) => i.op === "COPY").map((i) => i.args.split(" ")[0]) ?? [];
+    const scripts = [...build.matchAll(/node (\S+)/g)].map((m) => m[1]);
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const s of scripts) expect(copied.some((c) => s === c || s?.startsWith(`${c}/`))).toBe(true);
   });
 
   it("installs production dependencies only in the runtime stage and copies the built dist/ from the build stage", () => {
