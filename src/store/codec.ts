@@ -1,13 +1,17 @@
-// Encodes persisted state as compact JSON (snapshots as fixed-order tuples) and decodes it with checks: the whole
-// state (the base), and journal entries that carry one save's changes relative to the save before.
+// Encodes persisted state as compact JSON and decodes it with checks: the whole state (the base: connections stored
+// by column), and journal entries that carry one save's changes relative to the save before (connections as tuples).
 import type { AlertRecord, ConnectionRecord, ConnectionSnapshot, HealthState, Notice } from "../health/model.js";
 import { alertKey, NO_NOTICES } from "../health/model.js";
 import type { PersistedState } from "./types.js";
 
-/** The state file format version; a file of another version is moved aside, not guessed at. */
-export const STATE_VERSION = 1;
+/**
+ * The state file format version written. Version 1 (connections as tuples) is still read; a file of any other
+ * version is moved aside, not guessed at.
+ */
+export const STATE_VERSION = 2;
 
-// Field order of an encoded snapshot. Appending a field needs a version bump and a migration.
+// Field order of a snapshot encoded as a tuple (journal entries; the connections of a version 1 file). Appending a
+// field needs a version bump and a migration.
 const FIELDS = [
   "id",
   "group_id",
@@ -32,8 +36,32 @@ const FIELDS = [
 
 type EncodedNotice = [string, string | null];
 
-/** Rows per piece of `encodeStatePieces`. */
-const ROWS_PER_CHUNK = 1000;
+// A version 2 file stores the connections by column: `count`, then one array per field in listing order. Fields
+// with few distinct values hold indices into `strings` (null stays null); warnings and tasks list only the
+// connections that have some, as [index, [[code, message], ...]]. At 100,000 connections: 10 MB instead of 18, read
+// and decoded in about half the time (JSON.parse meets one number where it met a string, and the decoded
+// snapshots share one copy of each such string).
+const CODED = [
+  "group_id",
+  "service",
+  "setup_state",
+  "sync_state",
+  "update_state",
+  "schedule_type",
+  "data_delay_sensitivity",
+] as const satisfies readonly (keyof ConnectionSnapshot)[];
+const PLAIN = [
+  "schema",
+  "paused",
+  "is_historical_sync",
+  "succeeded_at",
+  "failed_at",
+  "created_at",
+  "sync_frequency",
+  "data_delay_threshold",
+  "rescheduled_for",
+] as const satisfies readonly (keyof ConnectionSnapshot)[];
+const NOTICES = ["warnings", "tasks"] as const satisfies readonly (keyof ConnectionSnapshot)[];
 
 /** Serializes the whole persisted state to one JSON string. */
 export function encodeState(state: PersistedState, savedAt: number, journal: string | null = null): string {
@@ -41,9 +69,9 @@ export function encodeState(state: PersistedState, savedAt: number, journal: str
 }
 
 /**
- * Serializes the persisted state as consecutive pieces of one JSON document (a tuple per connection, about 200 KB
- * per piece), encoded one at a time as they are asked for: a large account is written without ever holding its
- * whole text (18 MB at 100,000 connections), and each piece dies young. The records are taken when it starts.
+ * Serializes the persisted state as consecutive pieces of one JSON document (the head, then one column of the
+ * connections at a time, at most ~2 MB each at 100,000 connections), encoded as they are asked for: a large account
+ * is written without ever holding its whole text, and each piece dies young. The records are taken when it starts.
  */
 export function* encodeStatePieces(state: PersistedState, savedAt: number, journal: string | null = null): Generator<string> {
   const h = state.health;
@@ -55,15 +83,36 @@ export function* encodeStatePieces(state: PersistedState, savedAt: number, journ
     ...(journal === null ? {} : { journal }),
     hold_until: state.hold_until,
     outbox: state.outbox ?? null,
-    health: { baseline_done: h.baseline_done, last_success_at: h.last_success_at, fields: FIELDS, alerts: [...h.alerts.values()] },
+    health: { baseline_done: h.baseline_done, last_success_at: h.last_success_at, alerts: [...h.alerts.values()] },
   });
-  // Reopen the health object to append the connections array to it.
-  yield `${head.slice(0, -2)},"connections":[`;
-  for (let start = 0; start < records.length; start += ROWS_PER_CHUNK) {
-    const text = JSON.stringify(records.slice(start, start + ROWS_PER_CHUNK).map(row));
-    yield `${start === 0 ? "" : ","}${text.slice(1, -1)}`;
+  // Reopen the health object to append the connections to it.
+  yield `${head.slice(0, -2)},"connections":{"count":${records.length},"id":${JSON.stringify(records.map((r) => r.snapshot.id))}`;
+  for (const field of PLAIN) yield `,"${field}":${JSON.stringify(records.map((r) => r.snapshot[field]))}`;
+  const strings: string[] = [];
+  const indexOf = new Map<string, number>();
+  for (const field of CODED) {
+    const codes = records.map((r) => {
+      const v = r.snapshot[field];
+      if (v === null) return null;
+      let i = indexOf.get(v);
+      if (i === undefined) {
+        i = strings.length;
+        strings.push(v);
+        indexOf.set(v, i);
+      }
+      return i;
+    });
+    yield `,"${field}":${JSON.stringify(codes)}`;
   }
-  yield "]}}";
+  for (const field of NOTICES) {
+    const some: [number, EncodedNotice[]][] = [];
+    records.forEach((r, i) => {
+      const list = r.snapshot[field];
+      if (list.length > 0) some.push([i, list.map((n): EncodedNotice => [n.code, n.message])]);
+    });
+    yield `,"${field}":${JSON.stringify(some)}`;
+  }
+  yield `,"resumed_at":${JSON.stringify(records.map((r) => r.resumed_at))},"strings":${JSON.stringify(strings)}}}}`;
 }
 
 function row(rec: ConnectionRecord): unknown[] {
@@ -143,17 +192,13 @@ export function decodeStateFile(text: string): { state: PersistedState; journal:
   if (text.trim() === "") throw new Error("file is empty");
   const doc = JSON.parse(text) as unknown;
   if (!isObject(doc)) throw new Error("not a JSON object");
-  if (doc.version !== STATE_VERSION) throw new Error(`unsupported state version ${JSON.stringify(doc.version)} (this build reads ${STATE_VERSION})`);
+  if (doc.version !== STATE_VERSION && doc.version !== 1) {
+    throw new Error(`unsupported state version ${JSON.stringify(doc.version)} (this build reads 1 and ${STATE_VERSION})`);
+  }
   const h = doc.health;
   if (!isObject(h)) throw new Error("health: missing");
-  if (!Array.isArray(h.connections) || !Array.isArray(h.alerts)) throw new Error("health: connections or alerts missing");
-  if (JSON.stringify(h.fields) !== JSON.stringify(FIELDS)) throw new Error("health.fields: unexpected snapshot layout");
-
-  const connections = new Map<string, ConnectionRecord>();
-  for (const r of h.connections) {
-    const rec = decodeRow(r);
-    connections.set(rec.snapshot.id, rec);
-  }
+  if (!Array.isArray(h.alerts)) throw new Error("health: alerts missing");
+  const connections = doc.version === 1 ? decodeRows(h) : decodeColumns(h.connections);
   const health: HealthState = {
     baseline_done: h.baseline_done === true,
     last_success_at: typeof h.last_success_at === "number" ? h.last_success_at : null,
@@ -164,6 +209,83 @@ export function decodeStateFile(text: string): { state: PersistedState; journal:
     state: { health, outbox: doc.outbox ?? null, hold_until: typeof doc.hold_until === "number" ? doc.hold_until : null },
     journal: typeof doc.journal === "string" ? doc.journal : null,
   };
+}
+
+/** The connections of a version 1 file: one tuple each, in the order `health.fields` names. */
+function decodeRows(h: Record<string, unknown>): Map<string, ConnectionRecord> {
+  if (!Array.isArray(h.connections)) throw new Error("health: connections missing");
+  if (JSON.stringify(h.fields) !== JSON.stringify(FIELDS)) throw new Error("health.fields: unexpected snapshot layout");
+  const connections = new Map<string, ConnectionRecord>();
+  for (const r of h.connections) {
+    const rec = decodeRow(r);
+    connections.set(rec.snapshot.id, rec);
+  }
+  return connections;
+}
+
+/** The connections of a version 2 file, stored by column (see `CODED`). */
+function decodeColumns(c: unknown): Map<string, ConnectionRecord> {
+  if (!isObject(c) || typeof c.count !== "number" || !Number.isInteger(c.count) || c.count < 0) throw new Error("health.connections: missing");
+  const n = c.count;
+  const column = (name: string): unknown[] => {
+    const a = c[name];
+    if (!Array.isArray(a) || a.length !== n) throw new Error(`health.connections.${name}: not an array of ${n}`);
+    return a;
+  };
+  if (!Array.isArray(c.strings) || !c.strings.every((v) => typeof v === "string")) throw new Error("health.connections.strings: not an array of strings");
+  const strings = c.strings;
+  // Indices into `strings` become the strings themselves, checked: a bad index would make up a value.
+  const coded = CODED.map((field) =>
+    column(field).map((v, i) => {
+      if (v === null) return null;
+      const str = typeof v === "number" ? strings[v] : undefined;
+      if (str === undefined) throw new Error(`health.connections.${field}[${i}]: not an index into strings`);
+      return str;
+    }),
+  );
+  const [groupId, service, setupState, syncState, updateState, scheduleType, sensitivity] = coded;
+  const [schema, paused, historical, succeededAt, failedAt, createdAt, syncFrequency, delayThreshold, rescheduledFor] = PLAIN.map(column);
+  const [warnings, tasks] = NOTICES.map((field) => {
+    const lists: Notice[][] = new Array<Notice[]>(n).fill(NO_NOTICES);
+    const some = c[field];
+    if (!Array.isArray(some)) throw new Error(`health.connections.${field}: not an array`);
+    for (const entry of some) {
+      const [i, list] = Array.isArray(entry) ? (entry as unknown[]) : [];
+      if (typeof i !== "number" || !(i >= 0 && i < n) || !Array.isArray(list)) throw new Error(`health.connections.${field}: malformed entry`);
+      lists[i] = decodeNotices(list);
+    }
+    return lists;
+  });
+  const ids = column("id");
+  const resumedAt = column("resumed_at");
+  const connections = new Map<string, ConnectionRecord>();
+  for (let i = 0; i < n; i++) {
+    const id = ids[i];
+    if (typeof id !== "string" || id === "") throw new Error(`health.connections.id[${i}]: not a connection id`);
+    const snapshot: ConnectionSnapshot = {
+      id,
+      group_id: groupId![i] as string | null,
+      service: service![i] as string | null,
+      schema: schema![i] as string | null,
+      paused: paused![i] as boolean | null,
+      setup_state: setupState![i] as string | null,
+      sync_state: syncState![i] as string | null,
+      update_state: updateState![i] as string | null,
+      is_historical_sync: historical![i] as boolean | null,
+      warnings: warnings![i] as Notice[],
+      tasks: tasks![i] as Notice[],
+      succeeded_at: succeededAt![i] as number | null,
+      failed_at: failedAt![i] as number | null,
+      created_at: createdAt![i] as number | null,
+      sync_frequency: syncFrequency![i] as number | null,
+      schedule_type: scheduleType![i] as string | null,
+      data_delay_sensitivity: sensitivity![i] as string | null,
+      data_delay_threshold: delayThreshold![i] as number | null,
+      rescheduled_for: rescheduledFor![i] as number | null,
+    };
+    connections.set(id, { snapshot, resumed_at: resumedAt[i] as number | null });
+  }
+  return connections;
 }
 
 function decodeRow(row: unknown): ConnectionRecord {

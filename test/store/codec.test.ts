@@ -1,10 +1,10 @@
 // The state file's hand-written encoding round-trips every field exactly, escapes included.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { alertKey, type ConnectionRecord, type ConnectionSnapshot, type HealthState } from "../../src/health/model.js";
-import { decodeState, encodeState, encodeStatePieces } from "../../src/store/codec.js";
+import { decodeState, encodeState, encodeStatePieces, STATE_VERSION } from "../../src/store/codec.js";
 import { FileStore } from "../../src/store/file-store.js";
 import type { PersistedState } from "../../src/store/types.js";
 import { snapshot } from "./fixtures.js";
@@ -55,6 +55,75 @@ describe("state encoding", () => {
     expect(decodeState(chunks.join("")).health.connections.size).toBe(2500);
   });
 });
+
+describe("state file versions", () => {
+  // A version 1 file as the previous release wrote it: one tuple per connection, in the order `fields` names.
+  const V1_FIELDS = ["id", "group_id", "service", "schema", "paused", "setup_state", "sync_state", "update_state", "is_historical_sync", "warnings", "tasks", "succeeded_at", "failed_at", "created_at", "sync_frequency", "schedule_type", "data_delay_sensitivity", "data_delay_threshold", "rescheduled_for"];
+  const v1 = JSON.stringify({
+    version: 1,
+    saved_at: "2026-11-22T12:00:00.000Z",
+    hold_until: null,
+    outbox: null,
+    health: {
+      baseline_done: true,
+      last_success_at: 5,
+      fields: V1_FIELDS,
+      alerts: [{ connection_id: "a", condition: "setup_broken", severity: "critical", phase: "firing", streak: 0, started_at: 1, summary: "Setup is broken", last_notified_at: 2 }],
+      connections: [
+        ["a", "g1", "salesforce", "sf_a", false, "broken", "scheduled", "on_schedule", false, [["w1", "say \"hi\""]], 0, 10, null, 3, 360, "auto", "NORMAL", null, null, null],
+        ["b", null, "hubspot", null, null, "connected", null, null, null, 0, [["t", null]], null, 20, null, null, null, "CUSTOM", 90, 30, 7],
+      ],
+    },
+  });
+
+  it("reads a version 1 file, and the next whole-file save writes version 2 with the same content", async () => {
+    const state = decodeState(v1);
+    expect([...state.health.connections.keys()]).toEqual(["a", "b"]);
+    expect(state.health.connections.get("a")).toEqual({
+      snapshot: snapshot("a", { setup_state: "broken", sync_state: "scheduled", update_state: "on_schedule", paused: false, is_historical_sync: false, warnings: [{ code: "w1", message: 'say "hi"' }], succeeded_at: 10, created_at: 3, schedule_type: "auto", data_delay_sensitivity: "NORMAL", data_delay_threshold: null }),
+      resumed_at: null,
+    });
+    expect(state.health.connections.get("b")?.snapshot.tasks).toEqual([{ code: "t", message: null }]);
+    expect(state.health.connections.get("b")?.resumed_at).toBe(7);
+    expect(state.health.alerts.size).toBe(1);
+
+    const path = join(mkdtempSync(join(tmpdir(), "syncwatch-v1-")), "state.json");
+    writeFileSync(path, v1);
+    const loaded = (await new FileStore({ path }).load()).state!;
+    expect(loaded.health.connections).toEqual(state.health.connections);
+    await new FileStore({ path }).save(loaded);
+    expect((JSON.parse(readFileSync(path, "utf8")) as { version: unknown }).version).toBe(STATE_VERSION);
+    expect((await new FileStore({ path }).load()).state!.health.connections).toEqual(state.health.connections);
+  });
+
+  it("keeps each repeated value once and gives the decoded snapshots one shared copy of it", () => {
+    const connections = new Map(Array.from({ length: 500 }, (_, i) => [`c${i}`, { snapshot: snap(`c${i}`, { group_id: `g${i % 3}` }), resumed_at: null }] as const));
+    const text = encodeState({ health: { baseline_done: true, last_success_at: null, connections, alerts: new Map() }, outbox: null, hold_until: null }, 0);
+    const doc = JSON.parse(text) as { health: { connections: { strings: string[] } } };
+    expect([...doc.health.connections.strings].sort()).toEqual(["CUSTOM", "auto", "connected", "g0", "g1", "g2", "on_schedule", "salesforce", "scheduled"].sort());
+    const back = [...decodeState(text).health.connections.values()];
+    expect(back.map((r) => r.snapshot)).toEqual([...connections.values()].map((r) => r.snapshot));
+    expect(back[0]!.snapshot.service).toBe(back[499]!.snapshot.service);
+  });
+
+  it.each([
+    ["a column of the wrong length", (d: Doc) => d.health.connections.schema.pop(), /health.connections.schema: not an array of 2/],
+    ["an index past the strings", (d: Doc) => (d.health.connections.service[1] = 99), /health.connections.service\[1\]: not an index into strings/],
+    ["a missing id", (d: Doc) => (d.health.connections.id[0] = ""), /health.connections.id\[0\]: not a connection id/],
+    ["a notice list of no connection", (d: Doc) => d.health.connections.warnings.push([5, []]), /health.connections.warnings: malformed entry/],
+  ])("refuses a version 2 file with %s, naming where", (_name, spoil, message) => {
+    const connections = new Map([
+      ["a", { snapshot: snap("a"), resumed_at: null }],
+      ["b", { snapshot: snap("b"), resumed_at: 1 }],
+    ]);
+    const doc = JSON.parse(encodeState({ health: { baseline_done: true, last_success_at: null, connections, alerts: new Map() }, outbox: null, hold_until: null }, 0)) as Doc;
+    expect(() => decodeState(JSON.stringify(doc))).not.toThrow();
+    spoil(doc);
+    expect(() => decodeState(JSON.stringify(doc))).toThrow(message);
+  });
+});
+
+type Doc = { health: { connections: Record<"schema" | "service" | "id" | "warnings", unknown[]> } };
 
 describe("saving again", () => {
   it("writes the changed record and keeps the others", async () => {

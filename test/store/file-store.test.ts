@@ -66,7 +66,7 @@ describe("FileStore", () => {
   it.each([
     ["truncated", (t: string) => t.slice(0, Math.floor(t.length / 2)), /state file unusable/],
     ["empty", () => "", /file is empty/],
-    ["of another version", (t: string) => t.replace('"version":1', '"version":0'), /unsupported state version 0/],
+    ["of another version", (t: string) => t.replace('"version":2', '"version":0'), /unsupported state version 0/],
     ["not an object", () => "[1,2,3]", /not a JSON object/],
   ])("moves a %s file aside and starts from a baseline", async (_name, mangle, reason) => {
     const d = fresh();
