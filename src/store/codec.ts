@@ -86,33 +86,67 @@ export function* encodeStatePieces(state: PersistedState, savedAt: number, journ
     health: { baseline_done: h.baseline_done, last_success_at: h.last_success_at, alerts: [...h.alerts.values()] },
   });
   // Reopen the health object to append the connections to it.
-  yield `${head.slice(0, -2)},"connections":{"count":${records.length},"id":${JSON.stringify(records.map((r) => r.snapshot.id))}`;
-  for (const field of PLAIN) yield `,"${field}":${JSON.stringify(records.map((r) => r.snapshot[field]))}`;
+  yield `${head.slice(0, -2)},"connections":{"count":${records.length}`;
+  const columns = connectionColumns(records);
+  for (const [field, values] of Object.entries(columns)) yield `,"${field}":${JSON.stringify(values)}`;
+  yield "}}}";
+}
+
+/**
+ * The version 2 columns of `records`, in one pass (a pass per field read every record 20 times: ~2x slower at
+ * 100,000). `strings` comes last: it is complete only once every coded column has been filled.
+ */
+function connectionColumns(records: readonly ConnectionRecord[]): Record<string, unknown[]> {
+  const n = records.length;
+  const plain = PLAIN.map(() => new Array<unknown>(n));
+  const [schema, paused, historical, succeededAt, failedAt, createdAt, syncFrequency, delayThreshold, rescheduledFor] = plain;
+  const coded = CODED.map(() => new Array<number | null>(n));
+  const [groupId, service, setupState, syncState, updateState, scheduleType, sensitivity] = coded;
+  const id = new Array<string>(n);
+  const resumedAt = new Array<number | null>(n);
+  const warnings: [number, EncodedNotice[]][] = [];
+  const tasks: [number, EncodedNotice[]][] = [];
   const strings: string[] = [];
   const indexOf = new Map<string, number>();
-  for (const field of CODED) {
-    const codes = records.map((r) => {
-      const v = r.snapshot[field];
-      if (v === null) return null;
-      let i = indexOf.get(v);
-      if (i === undefined) {
-        i = strings.length;
-        strings.push(v);
-        indexOf.set(v, i);
-      }
-      return i;
-    });
-    yield `,"${field}":${JSON.stringify(codes)}`;
+  const code = (v: string | null): number | null => {
+    if (v === null) return null;
+    let i = indexOf.get(v);
+    if (i === undefined) {
+      i = strings.length;
+      strings.push(v);
+      indexOf.set(v, i);
+    }
+    return i;
+  };
+  const encodeNotices = (list: readonly Notice[]): EncodedNotice[] => list.map((x): EncodedNotice => [x.code, x.message]);
+  for (let i = 0; i < n; i++) {
+    const rec = records[i]!;
+    const s = rec.snapshot;
+    id[i] = s.id;
+    schema![i] = s.schema;
+    paused![i] = s.paused;
+    historical![i] = s.is_historical_sync;
+    succeededAt![i] = s.succeeded_at;
+    failedAt![i] = s.failed_at;
+    createdAt![i] = s.created_at;
+    syncFrequency![i] = s.sync_frequency;
+    delayThreshold![i] = s.data_delay_threshold;
+    rescheduledFor![i] = s.rescheduled_for;
+    groupId![i] = code(s.group_id);
+    service![i] = code(s.service);
+    setupState![i] = code(s.setup_state);
+    syncState![i] = code(s.sync_state);
+    updateState![i] = code(s.update_state);
+    scheduleType![i] = code(s.schedule_type);
+    sensitivity![i] = code(s.data_delay_sensitivity);
+    if (s.warnings.length > 0) warnings.push([i, encodeNotices(s.warnings)]);
+    if (s.tasks.length > 0) tasks.push([i, encodeNotices(s.tasks)]);
+    resumedAt[i] = rec.resumed_at;
   }
-  for (const field of NOTICES) {
-    const some: [number, EncodedNotice[]][] = [];
-    records.forEach((r, i) => {
-      const list = r.snapshot[field];
-      if (list.length > 0) some.push([i, list.map((n): EncodedNotice => [n.code, n.message])]);
-    });
-    yield `,"${field}":${JSON.stringify(some)}`;
-  }
-  yield `,"resumed_at":${JSON.stringify(records.map((r) => r.resumed_at))},"strings":${JSON.stringify(strings)}}}}`;
+  const out: Record<string, unknown[]> = { id };
+  PLAIN.forEach((field, k) => (out[field] = plain[k]!));
+  CODED.forEach((field, k) => (out[field] = coded[k]!));
+  return { ...out, warnings, tasks, resumed_at: resumedAt, strings };
 }
 
 function row(rec: ConnectionRecord): unknown[] {
