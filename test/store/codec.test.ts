@@ -107,23 +107,27 @@ describe("state file versions", () => {
   });
 
   it.each([
-    ["a column of the wrong length", (d: Doc) => d.health.connections.schema.pop(), /health.connections.schema: not an array of 2/],
-    ["an index past the strings", (d: Doc) => (d.health.connections.service[1] = 99), /health.connections.service\[1\]: not an index into strings/],
-    ["a missing id", (d: Doc) => (d.health.connections.id[0] = ""), /health.connections.id\[0\]: not a connection id/],
-    ["a notice list of no connection", (d: Doc) => d.health.connections.warnings.push([5, []]), /health.connections.warnings: malformed entry/],
+    ["a column of the wrong length", (d: Doc) => d.blocks[0]!.schema!.pop(), /health.connections.blocks\[0\].schema: not an array of 2/],
+    ["an index past the strings", (d: Doc) => (d.blocks[0]!.service![1] = 99), /health.connections.blocks\[0\].service\[1\]: not an index into strings/],
+    ["a missing id", (d: Doc) => (d.blocks[0]!.id![0] = ""), /health.connections.blocks\[0\].id\[0\]: not a connection id/],
+    ["a notice list of no connection", (d: Doc) => d.blocks[0]!.warnings!.push([5, []]), /health.connections.blocks\[0\].warnings: malformed entry/],
+    ["a block missing", (d: Doc) => d.blocks.pop(), /health.connections: 0 connections where count says 2/],
   ])("refuses a version 2 file with %s, naming where", (_name, spoil, message) => {
     const connections = new Map([
       ["a", { snapshot: snap("a"), resumed_at: null }],
       ["b", { snapshot: snap("b"), resumed_at: 1 }],
     ]);
-    const doc = JSON.parse(encodeState({ health: { baseline_done: true, last_success_at: null, connections, alerts: new Map() }, outbox: null, hold_until: null }, 0)) as Doc;
+    const doc = JSON.parse(encodeState({ health: { baseline_done: true, last_success_at: null, connections, alerts: new Map() }, outbox: null, hold_until: null }, 0)) as {
+      health: { connections: Doc };
+    };
     expect(() => decodeState(JSON.stringify(doc))).not.toThrow();
-    spoil(doc);
+    spoil(doc.health.connections);
     expect(() => decodeState(JSON.stringify(doc))).toThrow(message);
   });
 });
 
-type Doc = { health: { connections: Record<"schema" | "service" | "id" | "warnings", unknown[]> } };
+/** The connections of a version 2 file: blocks of columns. */
+type Doc = { blocks: Record<string, unknown[]>[] };
 
 describe("saving again", () => {
   it("writes the changed record and keeps the others", async () => {
