@@ -185,12 +185,24 @@ function row(rec: ConnectionRecord): unknown[] {
   ];
 }
 
+/** The alerts one save changed: the records new or different since the save before (by identity), and those gone. */
+export interface AlertChanges {
+  changed: readonly AlertRecord[];
+  removed: readonly AlertRecord[];
+}
+
 /**
  * One save's changes: the connection records that are new or different since the save before (by identity: the
- * health state replaces a record when anything in it changes), the ids that are gone, and everything else whole
- * (alerts, outbox, hold-back: small). One line of JSON, newline-terminated.
+ * health state replaces a record when anything in it changes), the ids that are gone, the alerts likewise, and the
+ * rest whole (outbox, hold-back, times: small). One line of JSON, newline-terminated.
  */
-export function encodeJournalEntry(state: PersistedState, savedAt: number, changed: readonly ConnectionRecord[], removed: readonly string[]): string {
+export function encodeJournalEntry(
+  state: PersistedState,
+  savedAt: number,
+  changed: readonly ConnectionRecord[],
+  removed: readonly string[],
+  alerts: AlertChanges,
+): string {
   const h = state.health;
   return `${JSON.stringify({
     saved_at: new Date(savedAt).toISOString(),
@@ -198,7 +210,9 @@ export function encodeJournalEntry(state: PersistedState, savedAt: number, chang
     outbox: state.outbox ?? null,
     baseline_done: h.baseline_done,
     last_success_at: h.last_success_at,
-    alerts: [...h.alerts.values()],
+    alerts_changed: alerts.changed,
+    // Keys as [connection_id, condition]: the in-memory key's separator is nobody's business on disk.
+    alerts_removed: alerts.removed.map((a) => [a.connection_id, a.condition]),
     removed,
     connections: changed.map(row),
   })}\n`;
@@ -206,17 +220,28 @@ export function encodeJournalEntry(state: PersistedState, savedAt: number, chang
 
 /**
  * Applies one journal entry (a line without its newline) to `state`, or throws without changing anything when
- * the entry is not a complete, valid one.
+ * the entry is not a complete, valid one. Entries written before alert changes were journaled carry every alert
+ * (`alerts`); they replace the list.
  */
 export function applyJournalEntry(state: PersistedState, line: string): void {
   const e = JSON.parse(line) as unknown;
-  if (!isObject(e) || !Array.isArray(e.removed) || !Array.isArray(e.connections) || !Array.isArray(e.alerts)) {
-    throw new Error("journal: malformed entry");
-  }
+  if (!isObject(e) || !Array.isArray(e.removed) || !Array.isArray(e.connections)) throw new Error("journal: malformed entry");
   if (!e.removed.every((id) => typeof id === "string")) throw new Error("journal: malformed removed id");
   const records = e.connections.map(decodeRow);
-  const alerts = decodeAlerts(e.alerts);
   const h = state.health;
+  let alerts: Map<string, AlertRecord>;
+  if (Array.isArray(e.alerts)) {
+    alerts = decodeAlerts(e.alerts);
+  } else {
+    if (!Array.isArray(e.alerts_changed) || !Array.isArray(e.alerts_removed)) throw new Error("journal: malformed entry");
+    const gone = e.alerts_removed.map((k) => {
+      if (!Array.isArray(k) || typeof k[0] !== "string" || typeof k[1] !== "string") throw new Error("journal: malformed removed alert");
+      return alertKey(k[0], k[1]);
+    });
+    alerts = new Map(h.alerts);
+    for (const key of gone) alerts.delete(key);
+    for (const [key, rec] of decodeAlerts(e.alerts_changed)) alerts.set(key, rec);
+  }
   for (const id of e.removed) h.connections.delete(id);
   for (const rec of records) h.connections.set(rec.snapshot.id, rec);
   h.alerts = alerts;

@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { promises as fs, constants as fsConstants } from "node:fs";
 import { dirname, basename, join } from "node:path";
-import { recordsInOrder, type ConnectionRecord } from "../health/model.js";
+import { recordsInOrder, type AlertRecord, type ConnectionRecord } from "../health/model.js";
 import { SyncwatchError } from "../errors.js";
 import { applyJournalEntry, decodeStateFile, encodeJournalEntry, encodeStatePieces } from "./codec.js";
 import type { LoadReport, PersistedState, Store } from "./types.js";
@@ -25,6 +25,8 @@ interface Journal {
    * new object). An array, not a Map: copying 100,000 references costs ~1 ms, copying a Map of them ~50.
    */
   saved: readonly ConnectionRecord[];
+  /** Every alert record as of the last save, by key (a copy: the health state may change its Map in place). */
+  savedAlerts: ReadonlyMap<string, AlertRecord>;
 }
 
 /** Options for `FileStore`. */
@@ -103,7 +105,7 @@ export class FileStore implements Store {
         return null;
       }
     }
-    this.journal = { id, bytes: good, baseBytes, saved: Array.from(state.health.connections.values()) };
+    this.journal = { id, bytes: good, baseBytes, saved: Array.from(state.health.connections.values()), savedAlerts: new Map(state.health.alerts) };
     return good < buf.length ? `dropped an incomplete last journal entry (${buf.length - good} bytes): the previous run stopped while saving` : null;
   }
 
@@ -132,7 +134,11 @@ export class FileStore implements Store {
     }
     const removed: string[] = [];
     if (kept !== j.saved.length) for (const rec of j.saved) if (!state.health.connections.has(rec.snapshot.id)) removed.push(rec.snapshot.id);
-    const buf = Buffer.from(encodeJournalEntry(state, this.now(), changed, removed), "utf8");
+    const alerts = new Map(state.health.alerts);
+    const alertChanges = { changed: [] as AlertRecord[], removed: [] as AlertRecord[] };
+    for (const [key, rec] of alerts) if (j.savedAlerts.get(key) !== rec) alertChanges.changed.push(rec);
+    for (const [key, rec] of j.savedAlerts) if (!alerts.has(key)) alertChanges.removed.push(rec);
+    const buf = Buffer.from(encodeJournalEntry(state, this.now(), changed, removed, alertChanges), "utf8");
     // Whatever happens from here, a failed append may have left part of a line: the next save writes a new base.
     this.journal = null;
     try {
@@ -146,7 +152,7 @@ export class FileStore implements Store {
     } catch (err) {
       throw saveError(this.journalPath, err);
     }
-    this.journal = { ...j, bytes: j.bytes + buf.length, saved: saving };
+    this.journal = { ...j, bytes: j.bytes + buf.length, saved: saving, savedAlerts: alerts };
     this.lastSaveBytes = buf.length;
   }
 
@@ -155,11 +161,12 @@ export class FileStore implements Store {
     const id = randomUUID();
     const pieces = encodeStatePieces(state, this.now(), id);
     const saved = Array.from(state.health.connections.values());
+    const savedAlerts = new Map(state.health.alerts);
     this.journal = null;
     const baseBytes = await this.writeAtomically(this.path, pieces);
     const header = `${JSON.stringify({ journal: id })}\n`;
     const headerBytes = await this.writeAtomically(this.journalPath, [header]);
-    this.journal = { id, bytes: headerBytes, baseBytes, saved };
+    this.journal = { id, bytes: headerBytes, baseBytes, saved, savedAlerts };
     this.lastSaveBytes = baseBytes + headerBytes;
   }
 

@@ -96,6 +96,39 @@ describe("state journal", () => {
     expect(statSync(`${path}.journal`).size).toBeLessThan(statSync(path).size);
   });
 
+  it("journals only the alerts that changed, however many are firing", async () => {
+    const path = fresh();
+    const store = new FileStore({ path });
+    const state = account(2000);
+    const h = state.health;
+    for (const id of h.connections.keys()) h.alerts.set(alertKey(id, "setup_broken"), alert(id));
+    await store.save(state);
+    const before = statSync(`${path}.journal`).size;
+
+    // One alert reminded (a new record), one resolved, one new; 1,998 untouched.
+    h.alerts.set(alertKey("c1", "setup_broken"), { ...alert("c1"), last_notified_at: 99 });
+    h.alerts.delete(alertKey("c2", "setup_broken"));
+    h.alerts.set(alertKey("c3", "sync_failed"), { ...alert("c3"), condition: "sync_failed" });
+    await store.save(state);
+    expect(statSync(`${path}.journal`).size - before).toBeLessThan(1500); // not 2,000 alerts (~330 KB)
+    await expectReloadEquals(path, state);
+    const reloaded = (await new FileStore({ path }).load()).state!.health.alerts;
+    expect(reloaded.get(alertKey("c1", "setup_broken"))?.last_notified_at).toBe(99);
+    expect(reloaded.has(alertKey("c2", "setup_broken"))).toBe(false);
+    expect(reloaded.size).toBe(2000);
+  });
+
+  it("replays an entry of the previous release, which carried every alert", async () => {
+    const path = fresh();
+    const state = account(10);
+    state.health.alerts.set(alertKey("c1", "setup_broken"), alert("c1"));
+    await new FileStore({ path }).save(state);
+    const old = { saved_at: "2026-11-23T12:00:00.000Z", hold_until: null, outbox: null, baseline_done: true, last_success_at: 7, alerts: [alert("c5")], removed: [], connections: [] };
+    appendFileSync(`${path}.journal`, `${JSON.stringify(old)}\n`);
+    const alerts = (await new FileStore({ path }).load()).state!.health.alerts;
+    expect([...alerts.keys()]).toEqual([alertKey("c5", "setup_broken")]);
+  });
+
   it("drops a save cut short (kill -9 mid-write), repairs the journal and goes on from there", async () => {
     const path = fresh();
     const store = new FileStore({ path });
