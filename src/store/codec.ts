@@ -156,7 +156,8 @@ function encodeBlock(records: readonly ConnectionRecord[], start: number, end: n
   const out: Record<string, unknown[]> = { id };
   PLAIN.forEach((field, k) => (out[field] = plain[k]!));
   CODED.forEach((field, k) => (out[field] = coded[k]!));
-  return { ...out, warnings, tasks, resumed_at: resumedAt };
+  Object.assign(out, { warnings, tasks, resumed_at: resumedAt });
+  return out;
 }
 
 function row(rec: ConnectionRecord): unknown[] {

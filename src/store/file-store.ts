@@ -105,7 +105,7 @@ export class FileStore implements Store {
         return null;
       }
     }
-    this.journal = { id, bytes: good, baseBytes, saved: Array.from(state.health.connections.values()), savedAlerts: new Map(state.health.alerts) };
+    this.journal = { id, bytes: good, baseBytes, ...savedOf(state) };
     return good < buf.length ? `dropped an incomplete last journal entry (${buf.length - good} bytes): the previous run stopped while saving` : null;
   }
 
@@ -122,22 +122,21 @@ export class FileStore implements Store {
 
   /** Appends the changes since the last save to the journal. */
   private async append(j: Journal, state: PersistedState): Promise<void> {
-    // What this append saves (taken now: the state's Map may change while the line is being written).
-    const saving = Array.from(state.health.connections.values());
+    // What this append saves (taken now: the state's Maps may change while the line is being written).
+    const now = savedOf(state);
     const changed: ConnectionRecord[] = [];
     let kept = 0;
     const savedRecord = recordsInOrder(j.saved);
-    for (const rec of saving) {
+    for (const rec of now.saved) {
       const before = savedRecord(rec.snapshot.id);
       if (before !== undefined) kept++;
       if (before !== rec) changed.push(rec);
     }
     const removed: string[] = [];
     if (kept !== j.saved.length) for (const rec of j.saved) if (!state.health.connections.has(rec.snapshot.id)) removed.push(rec.snapshot.id);
-    const alerts = new Map(state.health.alerts);
     const alertChanges = { changed: [] as AlertRecord[], removed: [] as AlertRecord[] };
-    for (const [key, rec] of alerts) if (j.savedAlerts.get(key) !== rec) alertChanges.changed.push(rec);
-    for (const [key, rec] of j.savedAlerts) if (!alerts.has(key)) alertChanges.removed.push(rec);
+    for (const [key, rec] of now.savedAlerts) if (j.savedAlerts.get(key) !== rec) alertChanges.changed.push(rec);
+    for (const [key, rec] of j.savedAlerts) if (!now.savedAlerts.has(key)) alertChanges.removed.push(rec);
     const buf = Buffer.from(encodeJournalEntry(state, this.now(), changed, removed, alertChanges), "utf8");
     // Whatever happens from here, a failed append may have left part of a line: the next save writes a new base.
     this.journal = null;
@@ -152,7 +151,7 @@ export class FileStore implements Store {
     } catch (err) {
       throw saveError(this.journalPath, err);
     }
-    this.journal = { ...j, bytes: j.bytes + buf.length, saved: saving, savedAlerts: alerts };
+    this.journal = { ...j, bytes: j.bytes + buf.length, ...now };
     this.lastSaveBytes = buf.length;
   }
 
@@ -160,13 +159,12 @@ export class FileStore implements Store {
   private async saveBase(state: PersistedState): Promise<void> {
     const id = randomUUID();
     const pieces = encodeStatePieces(state, this.now(), id);
-    const saved = Array.from(state.health.connections.values());
-    const savedAlerts = new Map(state.health.alerts);
+    const saved = savedOf(state);
     this.journal = null;
     const baseBytes = await this.writeAtomically(this.path, pieces);
     const header = `${JSON.stringify({ journal: id })}\n`;
     const headerBytes = await this.writeAtomically(this.journalPath, [header]);
-    this.journal = { id, bytes: headerBytes, baseBytes, saved, savedAlerts };
+    this.journal = { id, bytes: headerBytes, baseBytes, ...saved };
     this.lastSaveBytes = baseBytes + headerBytes;
   }
 
@@ -211,6 +209,11 @@ export class FileStore implements Store {
       return null;
     }
   }
+}
+
+/** What a save of `state` writes, as the journal remembers it (copies: the health state changes its Maps in place). */
+function savedOf(state: PersistedState): Pick<Journal, "saved" | "savedAlerts"> {
+  return { saved: Array.from(state.health.connections.values()), savedAlerts: new Map(state.health.alerts) };
 }
 
 function saveError(path: string, err: unknown): SyncwatchError {

@@ -4,7 +4,6 @@ import type * as SlackWebhook from "@slack/webhook";
 import type { FetchFunction } from "@slack/webhook";
 import type { Logger } from "pino";
 import type * as Undici from "undici";
-import type { Agent } from "undici";
 import { NotifyError } from "../../errors.js";
 import { realSleep, type Clock, type Sleep } from "../clock.js";
 import { parseRetryAfter } from "../../http/retry-after.js";
@@ -52,7 +51,7 @@ export class SlackNotifier implements Notifier {
   private readonly opts: SlackNotifierOptions;
   /** undici, loaded when this channel is configured (a watcher without it starts faster). */
   private readonly undici: typeof Undici;
-  private readonly agent: Agent;
+  private readonly agent: Undici.Agent;
   private readonly secrets: string[];
   private readonly now: Clock;
   private readonly sleep: Sleep;

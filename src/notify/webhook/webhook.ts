@@ -1,7 +1,6 @@
 // Posts digests to a generic JSON webhook (undici), split over several POSTs past a size, resuming after accepted parts.
 import type { Logger } from "pino";
 import type * as Undici from "undici";
-import type { Agent } from "undici";
 import type { Clock } from "../clock.js";
 import { parseRetryAfter } from "../../http/retry-after.js";
 import { loadUndici } from "../../http/undici.js";
@@ -30,7 +29,7 @@ export class WebhookNotifier implements Notifier {
   private readonly opts: WebhookNotifierOptions;
   /** undici, loaded when this channel is configured (a watcher without it starts faster). */
   private readonly undici: typeof Undici;
-  private readonly agent: Agent;
+  private readonly agent: Undici.Agent;
   private readonly secrets: string[];
   private readonly now: Clock;
 
