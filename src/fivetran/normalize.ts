@@ -74,6 +74,9 @@ function notices(v: unknown, path: string, prev: readonly Notice[] | undefined):
   return kept === prev.length ? (prev as Notice[]) : prev.slice(0, kept);
 }
 
+/** The longest string value V8's JSON parser internalizes (`kMaxInternalizedStringValueLength`). */
+const SHARED_BY_JSON_PARSE = 10;
+
 /**
  * Keeps one copy of each repeated string (group ids, services, states): 100,000 snapshots then hold a few
  * hundred distinct strings instead of 700,000 copies. Bounded, so a hostile account cannot grow it forever.
@@ -84,7 +87,9 @@ export class Interner {
 
   /** The shared copy of `s` (or `s` itself once the table is full). */
   intern(s: string | null): string | null {
-    if (s === null) return null;
+    // V8's JSON.parse already returns one shared copy of each string value of up to 10 characters ("connected",
+    // "scheduled", "auto", "NORMAL"): looking those up again would cost a hash lookup each, for nothing.
+    if (s === null || s.length <= SHARED_BY_JSON_PARSE) return s;
     const hit = this.seen.get(s);
     if (hit !== undefined) return hit;
     if (this.seen.size < this.max) this.seen.set(s, s);
