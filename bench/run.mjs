@@ -4,7 +4,9 @@
 // and `node dist/cli.js once` without and then with a state file, with peak RSS from /usr/bin/time when present.
 // Prints a table and writes bench/results.json. Options (env): BENCH_SIZES=1000,10000 BENCH_REPS=5
 // BENCH_SOAK_CYCLES=200 (quiet cycles at the largest size, for the leak check) BENCH_LATENCY=0 to skip part 3
-// BENCH_QUIET_PAIRS=9 (quiet cycles, each right after a bare fetch: the target ratio is the median over the pairs).
+// BENCH_QUIET_PAIRS (quiet cycles, each right after a bare fetch: the target ratio is the median over the pairs;
+// default 25 up to 10,000 connections, where a pair takes a fraction of a second and one slow moment of the machine
+// moves a median of few, and 9 above) BENCH_PROCESS_REPS=7 (interleaved whole-process runs per size).
 import { spawn } from "node:child_process";
 import { cpus } from "node:os";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -16,6 +18,8 @@ import { bareFetch } from "./bare-fetch.mjs";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const sizes = (process.env.BENCH_SIZES ?? "1000,10000,100000").split(",").map(Number).filter((n) => n > 0);
 const reps = Number(process.env.BENCH_REPS ?? 5);
+const processReps = Number(process.env.BENCH_PROCESS_REPS ?? 7);
+const quietPairs = (n) => process.env.BENCH_QUIET_PAIRS ?? (n > 10_000 ? "9" : "25");
 const soak = Number(process.env.BENCH_SOAK_CYCLES ?? 200);
 const latencyPart = process.env.BENCH_LATENCY !== "0";
 
@@ -120,7 +124,7 @@ async function wholeProcess(url, n) {
     let stateDir = dir;
     let freshCode = null;
     let stateCode = null;
-    for (let i = 0; i < reps; i++) {
+    for (let i = 0; i < processReps; i++) {
       const b = await nodeProcess(bareArgs, { stdout: "pipe" });
       const items = JSON.parse(b.out.trim()).items;
       if (items !== n) throw new Error(`bare-fetch process read ${items} connections, expected ${n}`);
@@ -167,7 +171,7 @@ for (const n of sizes) {
     const floor = [];
     for (let i = 0; i < reps; i++) floor.push((await bareFetch(sim.url)).ms);
     const bare = median(floor);
-    const w = await worker({ BENCH_SIM_URL: sim.url, BENCH_REPS: String(reps), BENCH_SOAK_CYCLES: n === Math.max(...sizes) ? String(soak) : "0" });
+    const w = await worker({ BENCH_SIM_URL: sim.url, BENCH_REPS: String(reps), BENCH_QUIET_PAIRS: quietPairs(n), BENCH_SOAK_CYCLES: n === Math.max(...sizes) ? String(soak) : "0" });
     const p = await wholeProcess(sim.url, n);
     // The quiet-cycle ratio is the median of (quiet cycle / the bare fetch run just before it) over the pairs.
     results.sizes.push({ connections: n, bare_fetch_ms: bare, ...w, ratio_quiet_cycle_to_bare: w.quiet_pair_ratio, ratio_first_cycle_to_bare: w.first_cycle_ms / bare, ...p });
@@ -238,7 +242,7 @@ const rows = [
 const width = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
 const line = (r) => `| ${r.map((c, i) => (i === 0 ? String(c).padEnd(width[i]) : String(c).padStart(width[i]))).join(" | ")} |`;
 const table = [line(rows[0]), `|${width.map((w, i) => (i === 0 ? "-".repeat(w + 2) : `${"-".repeat(w + 1)}:`)).join("|")}|`, ...rows.slice(1).map(line)];
-let out = `syncwatch benchmark, ${results.date}, Node ${results.node}, ${results.cpu} (${results.cores} cores), median of ${reps}\n\n${table.join("\n")}\n`;
+let out = `syncwatch benchmark, ${results.date}, Node ${results.node}, ${results.cpu} (${results.cores} cores), median of ${reps}; quiet cycle / bare fetch: median over ${results.sizes.map((s) => s.quiet_pairs).join(" / ")} pairs; whole processes: median of ${processReps}\n\n${table.join("\n")}\n`;
 if (results.latency) {
   out += `\nLatency-bound account: 100,000 connections in 100 groups, 200 ms per request\n\n| listing | cycle (s) | API calls |\n|---|---:|---:|\n`;
   for (const l of results.latency) out += `| ${l.listing} | ${f(l.cycle_ms / 1000, 1)} | ${l.requests} |\n`;
