@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type * as Yaml from "yaml";
 import { validateDetailed as validateCron } from "node-cron";
-import type { z } from "zod";
+import type * as z from "zod";
 import { ConfigError, type ConfigIssue } from "../errors.js";
 import { configSchema, type Config } from "./schema.js";
 

@@ -1,5 +1,5 @@
 // The configuration schema: the one home of every key and default. Unknown keys are errors.
-import { z } from "zod";
+import * as z from "zod";
 
 const positiveInt = z.number().int().positive();
 const nonNegInt = z.number().int().nonnegative();

@@ -1,5 +1,5 @@
 // The outbox: digests waiting per channel, as plain JSON persisted in the state file; building and bounding it.
-import { z } from "zod";
+import * as z from "zod";
 import type { Alert } from "../health/model.js";
 import type { ChannelName } from "../config/schema.js";
 import { compareAlerts } from "./digest-text.js";
