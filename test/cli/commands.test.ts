@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SimAccount, startSimulator } from "../../src/simulator/index.js";
-import { runCli, startCli } from "../helpers/cli.js";
+import { CLI, runCli, startCli } from "../helpers/cli.js";
 import { healthyIds } from "../helpers/sim.js";
 
 const KEY = "test-key";
@@ -93,6 +93,21 @@ process.on("exit", () => process.stderr.write("undici index loaded: " + Object.k
     }
   });
 
+  it("writes all of a large --json report before it exits", async () => {
+    // 400 firing alerts: ~200 KB of JSON, more than a pipe holds, and the process exits as soon as main() returns.
+    const broken = healthyIds(sim.account).slice(0, 400);
+    for (const id of broken) sim.account.break(id, { title: "Connect", message: "Host unreachable" });
+    try {
+      const r = await runCli(["once", "--json"], env());
+      expect(r.code).toBe(1);
+      expect(r.stdout.length).toBeGreaterThan(128 * 1024);
+      const out = JSON.parse(r.stdout) as { firing: { connection_id: string }[] };
+      expect(new Set(out.firing.map((f) => f.connection_id))).toEqual(new Set(broken));
+    } finally {
+      for (const id of broken) sim.account.fix(id);
+    }
+  });
+
   it("exits 3 and names the credential variables when Fivetran rejects them, without printing the secret", async () => {
     const r = await runCli(["once"], env({ FIVETRAN_API_SECRET: "wrong-secret-xyz" }));
     expect(r.code).toBe(3);
@@ -128,6 +143,15 @@ process.on("exit", () => process.stderr.write("undici index loaded: " + Object.k
     } finally {
       sim.account.fix(a!);
     }
+  });
+});
+
+describe("the executable", () => {
+  it("carries zod without its foreign-language locales (they were half of what every start compiled)", () => {
+    const bundle = readFileSync(CLI, "utf8");
+    const locales = [...new Set(bundle.match(/node_modules\/zod\/v4\/locales\/[\w-]+\.js/g) ?? [])];
+    expect(bundle).toContain("node_modules/zod/v4/");
+    expect(locales).toEqual(["node_modules/zod/v4/locales/en.js"]);
   });
 });
 
