@@ -2,6 +2,14 @@
 // The `syncwatch` executable: hands argv to main() and exits with its code.
 import { main } from "./main.js";
 
+// A reader that stops early (`syncwatch once --json | head`) closes the pipe: the rest of the output has nowhere to
+// go, which is not an error of syncwatch's. Any other write error still is.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE") throw err;
+  });
+}
+
 const code = await main(process.argv.slice(2));
 process.exitCode = code;
 // main() has finished everything it started (saves, deliveries, the server's close): exit as soon as what it wrote

@@ -1,11 +1,12 @@
 // The commands as a user runs them: `once` against the simulator, `check-config` on good and bad files, exit codes.
+import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync, readFileSync, existsSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SimAccount, startSimulator } from "../../src/simulator/index.js";
-import { CLI, runCli, startCli } from "../helpers/cli.js";
+import { CLI, cleanEnv, runCli, startCli } from "../helpers/cli.js";
 import { healthyIds } from "../helpers/sim.js";
 
 const KEY = "test-key";
@@ -31,6 +32,17 @@ function env(extra: Record<string, string> = {}): Record<string, string> {
     SYNCWATCH_STATE_FILE: join(dir, `state-${Math.random().toString(36).slice(2)}.json`),
     ...extra,
   };
+}
+
+/** Breaks `n` healthy connections of the simulated account for the length of `fn`. */
+async function withBroken(n: number, fn: (ids: string[]) => Promise<void>): Promise<void> {
+  const broken = healthyIds(sim.account).slice(0, n);
+  for (const id of broken) sim.account.break(id, { title: "Connect", message: "Host unreachable" });
+  try {
+    await fn(broken);
+  } finally {
+    for (const id of broken) sim.account.fix(id);
+  }
 }
 
 describe("once", () => {
@@ -95,17 +107,31 @@ process.on("exit", () => process.stderr.write("undici index loaded: " + Object.k
 
   it("writes all of a large --json report before it exits", async () => {
     // 400 firing alerts: ~200 KB of JSON, more than a pipe holds, and the process exits as soon as main() returns.
-    const broken = healthyIds(sim.account).slice(0, 400);
-    for (const id of broken) sim.account.break(id, { title: "Connect", message: "Host unreachable" });
-    try {
+    await withBroken(400, async (broken) => {
       const r = await runCli(["once", "--json"], env());
       expect(r.code).toBe(1);
       expect(r.stdout.length).toBeGreaterThan(128 * 1024);
       const out = JSON.parse(r.stdout) as { firing: { connection_id: string }[] };
       expect(new Set(out.firing.map((f) => f.connection_id))).toEqual(new Set(broken));
-    } finally {
-      for (const id of broken) sim.account.fix(id);
-    }
+    });
+  });
+
+  it("stops quietly, with its own exit code, when the reader of its output goes away (once --json | head)", async () => {
+    await withBroken(400, async () => {
+      const child = spawn(process.execPath, [CLI, "once", "--json"], { env: cleanEnv(env()), stdio: ["ignore", "pipe", "pipe"] });
+      let stderr = "";
+      let read = 0;
+      child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+      // Like `head -c`: take the first chunk, then close the pipe while ~200 KB are still to come.
+      child.stdout.once("data", (d: Buffer) => {
+        read = d.length;
+        child.stdout.destroy();
+      });
+      const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
+      expect(read).toBeGreaterThan(0);
+      expect(stderr).not.toMatch(/EPIPE|Unhandled/);
+      expect(code).toBe(1);
+    });
   });
 
   it("exits 3 and names the credential variables when Fivetran rejects them, without printing the secret", async () => {
