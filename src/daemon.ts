@@ -53,8 +53,6 @@ export class Watcher {
   private readonly startedAt: number;
   private state: PersistedState;
   private loaded = false;
-  /** Connections missing from the last successful listing; removed if they are missing again. */
-  private missing = new Set<string>();
 
   constructor(deps: WatcherDeps) {
     this.deps = deps;
@@ -306,16 +304,18 @@ export class Watcher {
     if (logged > MAX_REJECT_LOG_LINES) log.warn({ count: unreadable }, "skip unreadable connection items (only the first were logged)");
 
     const anonymous = rejected.some((r) => r.id === null);
+    // Saved with the state: a process that runs one cycle (`once`) sees a deletion across two runs.
+    const missingBefore = new Set(this.state.missing ?? []);
     const missingNow = new Set<string>();
     for (const [id, rec] of known === previous.connections.size ? [] : previous.connections) {
       if (observed.has(id)) continue;
-      if (anonymous || !this.missing.has(id)) {
+      if (anonymous || !missingBefore.has(id)) {
         observed.set(id, rec.snapshot);
         missingNow.add(id);
       }
     }
     // While an anonymous item was skipped, this listing says nothing about who is gone.
-    if (!anonymous) this.missing = missingNow;
+    if (!anonymous) this.state.missing = [...missingNow];
     if (missingNow.size > 0) log.debug({ count: missingNow.size }, "connections missing from the listing: removed if still missing next cycle");
     return { observed, unreadable };
   }

@@ -86,6 +86,7 @@ export function* encodeStatePieces(state: PersistedState, savedAt: number, journ
     // The journal whose entries continue this base (see `encodeJournalEntry`); absent: none does.
     ...(journal === null ? {} : { journal }),
     hold_until: state.hold_until,
+    missing: state.missing ?? [],
     outbox: state.outbox ?? null,
     health: { baseline_done: h.baseline_done, last_success_at: h.last_success_at, alerts: [...h.alerts.values()] },
   });
@@ -195,7 +196,7 @@ export interface AlertChanges {
 /**
  * One save's changes: the connection records that are new or different since the save before (by identity: the
  * health state replaces a record when anything in it changes), the ids that are gone, the alerts likewise, and the
- * rest whole (outbox, hold-back, times: small). One line of JSON, newline-terminated.
+ * rest whole (outbox, hold-back, missing ids, times: small). One line of JSON, newline-terminated.
  */
 export function encodeJournalEntry(
   state: PersistedState,
@@ -208,6 +209,7 @@ export function encodeJournalEntry(
   return `${JSON.stringify({
     saved_at: new Date(savedAt).toISOString(),
     hold_until: state.hold_until,
+    missing: state.missing ?? [],
     outbox: state.outbox ?? null,
     baseline_done: h.baseline_done,
     last_success_at: h.last_success_at,
@@ -250,6 +252,7 @@ export function applyJournalEntry(state: PersistedState, line: string): void {
   h.last_success_at = typeof e.last_success_at === "number" ? e.last_success_at : null;
   state.outbox = e.outbox ?? null;
   state.hold_until = typeof e.hold_until === "number" ? e.hold_until : null;
+  state.missing = decodeMissing(e.missing);
 }
 
 /** Parses a state file; throws an Error saying what is wrong when it is not a usable state. */
@@ -276,7 +279,12 @@ export function decodeStateFile(text: string): { state: PersistedState; journal:
     alerts: decodeAlerts(h.alerts),
   };
   return {
-    state: { health, outbox: doc.outbox ?? null, hold_until: typeof doc.hold_until === "number" ? doc.hold_until : null },
+    state: {
+      health,
+      outbox: doc.outbox ?? null,
+      hold_until: typeof doc.hold_until === "number" ? doc.hold_until : null,
+      missing: decodeMissing(doc.missing),
+    },
     journal: typeof doc.journal === "string" ? doc.journal : null,
   };
 }
@@ -413,6 +421,11 @@ function decodeNotices(v: unknown): Notice[] {
     const [code, message] = n as EncodedNotice;
     return { code, message };
   });
+}
+
+/** The missing ids of a file or journal entry; files of earlier releases have none (nothing is then known missing). */
+function decodeMissing(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((id): id is string => typeof id === "string" && id !== "") : [];
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -8,6 +8,11 @@ export interface PersistedState {
   outbox: unknown;
   /** No Fivetran call before this time (epoch ms): a long `Retry-After` survives a restart. */
   hold_until: number | null;
+  /**
+   * Known connections the last successful listing did not have (kept for one cycle: a connection deleted while the
+   * listing is paged hides the next one); removed when the next listing misses them too. Absent: none.
+   */
+  missing?: readonly string[];
 }
 
 /** Why a load started over from a baseline, when it did. */

@@ -156,6 +156,29 @@ process.on("exit", () => process.stderr.write("undici index loaded: " + Object.k
     expect(r.stderr).toContain("FIVETRAN_API_SECRET");
   });
 
+  it("notices a deleted connection across runs: the second run that misses it resolves its alert as removed", async () => {
+    const account = new SimAccount({ connections: 40, groups: 2, seed: 7 });
+    const own = await startSimulator({ account, apiKey: KEY, apiSecret: SECRET });
+    try {
+      const e = env({ FIVETRAN_API_URL: own.url, SYNCWATCH_STATE_FILE: join(dir, "deleted.json") });
+      const [a] = healthyIds(account);
+      account.break(a!, {});
+      const firing = async (): Promise<string[]> => {
+        const r = await runCli(["once", "--json"], e);
+        return (JSON.parse(r.stdout) as { firing: { connection_id: string }[] }).firing.map((f) => f.connection_id);
+      };
+      expect(await firing()).toContain(a);
+      account.remove(a!);
+      // Missing once is not gone yet (a connection deleted while the listing is paged hides the next one)...
+      expect(await firing()).toContain(a);
+      // ...missing from the next run too, it is removed, and its alert resolves.
+      expect(await firing()).not.toContain(a);
+      expect(await firing()).not.toContain(a);
+    } finally {
+      await own.close();
+    }
+  });
+
   it("keeps its state: a second run reports the same firing alert and the state file exists", async () => {
     const state = join(dir, "kept.json");
     const [a] = healthyIds(sim.account);

@@ -31,7 +31,7 @@ function sampleState(): PersistedState {
       ],
     ]),
   };
-  return { health, outbox: { channels: { slack: [{ id: "x" }] } }, hold_until: 99 };
+  return { health, outbox: { channels: { slack: [{ id: "x" }] } }, hold_until: 99, missing: ["gone_1"] };
 }
 
 const fresh = (): string => mkdtempSync(join(tmpdir(), "syncwatch-store-"));

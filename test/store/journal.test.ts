@@ -41,7 +41,8 @@ describe("state journal", () => {
     const base = readFileSync(path, "utf8");
     const journalBefore = statSync(`${path}.journal`).size;
 
-    // Like a cycle: two records replaced, one connection gone, one new, an alert, a queued message, a hold-back.
+    // Like a cycle: two records replaced, one connection gone, one new, one missing from the listing, an alert, a
+    // queued message, a hold-back.
     const h = state.health;
     h.connections.set("c5", { snapshot: snapshot("c5", { setup_state: "broken" }), resumed_at: null });
     h.connections.set("c1500", { snapshot: snapshot("c1500", { paused: true }), resumed_at: 77 });
@@ -51,6 +52,7 @@ describe("state journal", () => {
     h.last_success_at = 2;
     state.outbox = { channels: { webhook: [{ id: "m1" }] } };
     state.hold_until = 99;
+    state.missing = ["c7"];
     await store.save(state);
 
     expect(readFileSync(path, "utf8")).toBe(base); // the file itself is not rewritten
@@ -58,6 +60,7 @@ describe("state journal", () => {
     expect(store.lastSaveBytes).toBe(appended);
     expect(appended).toBeLessThan(2000); // three rows, an alert and the rest: not 2,000 rows (~360 KB)
     await expectReloadEquals(path, state);
+    expect((await new FileStore({ path }).load()).state!.missing).toEqual(["c7"]);
 
     // Nothing changed: an entry of a few hundred bytes.
     await store.save(state);
