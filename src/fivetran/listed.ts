@@ -1,5 +1,5 @@
 // One listing's connections: built in listing order without a per-cycle Map (see `ListingBuilder`), read as a Map.
-import { LOOKAHEAD, type ConnectionSnapshot } from "../health/model.js";
+import { findAhead, type ConnectionSnapshot } from "../health/model.js";
 
 /** The previous cycle's connections, by id, in the order they were last listed. */
 export type PreviousConnections = ReadonlyMap<string, { readonly snapshot: ConnectionSnapshot }>;
@@ -104,12 +104,10 @@ export class ListingBuilder {
   /** The previous position of `id`, or -1 when the previous listing did not have it. */
   locate(id: string): number {
     const order = this.order;
-    const end = Math.min(this.next + LOOKAHEAD, order.length);
-    for (let k = this.next; k < end; k++) {
-      if (order[k]!.snapshot.id === id) {
-        this.next = k + 1;
-        return k;
-      }
+    const ahead = findAhead(order, this.next, id);
+    if (ahead >= 0) {
+      this.next = ahead + 1;
+      return ahead;
     }
     if (this.previous === undefined || !this.previous.has(id)) return -1;
     if (this.positionOf === null) {

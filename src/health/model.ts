@@ -123,8 +123,18 @@ export interface HealthState {
   last_success_at: number | null;
 }
 
-/** How far ahead of the expected position `recordsInOrder` (and the listing) look before falling back to a Map lookup. */
-export const LOOKAHEAD = 4;
+/** How far ahead of the expected position `findAhead` looks before its caller falls back to a Map lookup. */
+const LOOKAHEAD = 4;
+
+/**
+ * The position of `id` among the next few entries of `order` from `from` (the position after the last one found), or
+ * -1: ids that come in the order of the last listing are found with a pointer comparison or two, no hashing.
+ */
+export function findAhead(order: readonly { readonly snapshot: ConnectionSnapshot }[], from: number, id: string): number {
+  const end = Math.min(from + LOOKAHEAD, order.length);
+  for (let k = from; k < end; k++) if (order[k]!.snapshot.id === id) return k;
+  return -1;
+}
 
 /**
  * Looks up connection records expecting the ids to come in the Map's own order (the state keeps connections in the
@@ -142,12 +152,10 @@ export function recordsInOrder(
   let byId: ReadonlyMap<string, ConnectionRecord> | null = isRecordArray(connections) ? null : connections;
   let next = 0;
   return (id) => {
-    for (let k = next; k < next + LOOKAHEAD && k < order.length; k++) {
-      const rec = order[k]!;
-      if (rec.snapshot.id === id) {
-        next = k + 1;
-        return rec;
-      }
+    const k = findAhead(order, next, id);
+    if (k >= 0) {
+      next = k + 1;
+      return order[k];
     }
     byId ??= new Map(order.map((rec) => [rec.snapshot.id, rec]));
     return byId.get(id);
