@@ -35,6 +35,11 @@ export interface GetOptions {
   maxRetryWaitMs?: number;
   /** Called once per HTTP attempt (retries included). */
   onAttempt?: () => void;
+  /**
+   * Called (and awaited) with each 2xx body before it is decoded: the listing reads the next page's cursor from the
+   * body's tail here, so that request leaves while this body is being parsed.
+   */
+  onBody?: (body: Buffer) => void | Promise<void>;
 }
 
 /** A decoded JSON body and how many attempts it took. */
@@ -167,7 +172,7 @@ export class FivetranClient {
         this.readRateLimit(res.headers);
         if (status >= 200 && status < 300) {
           try {
-            return { body: await this.readJson(res.headers, res.body, what, status), attempts: attempt };
+            return { body: await this.readJson(res.headers, res.body, what, status, opts.onBody), attempts: attempt };
           } catch (err) {
             if (!(err instanceof ApiError) || err.code !== "api_bad_response" || !err.retryable) throw err;
             // A garbled body may be a proxy hiccup: one more try, then give up.
@@ -225,6 +230,7 @@ export class FivetranClient {
     body: Body,
     what: string,
     status: number,
+    onBody: GetOptions["onBody"],
   ): Promise<unknown> {
     const limit = this.config.max_response_bytes;
     const declared = header(headers, "content-length");
@@ -245,6 +251,7 @@ export class FivetranClient {
       if (err instanceof TooLarge) throw tooLarge();
       throw err;
     }
+    if (onBody) await onBody(buf);
     try {
       return JSON.parse(buf.toString("utf8")) as unknown;
     } catch (err) {

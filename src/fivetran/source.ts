@@ -206,7 +206,13 @@ export class FivetranSource {
     if (failed) throw first;
   }
 
-  /** Pages one listing sequentially to its end, guarding against repeated cursors and endless paging. */
+  /**
+   * Pages one listing sequentially to its end, guarding against repeated cursors and endless paging. Each page's
+   * successor is requested as soon as its cursor is known: read from the tail of the body before the body is parsed
+   * (Fivetran ends a page with `"next_cursor": "..."}}`), else from the parsed page; parsing and reading a page then
+   * overlap the API's work on the next one. A cursor read from the tail is checked against the parsed one: a
+   * request made with a wrong one is aborted and the right one made.
+   */
   private async page(
     endpoint: Endpoint,
     path: string,
@@ -217,38 +223,99 @@ export class FivetranSource {
     signal: AbortSignal,
   ): Promise<void> {
     const seen = new Set<string>();
-    const fetchPage = (cursor: string | null, n: number): Promise<{ body: unknown }> => {
+    const maxPages = this.config.max_pages;
+    /** The request for page `n`, started from the tail of page n - 1 before that page was parsed. */
+    let early = null as PageRequest | null;
+    const request = (cursor: string | null, n: number): PageRequest => {
       const query = `?limit=${this.config.page_size}${extraQuery}${cursor === null ? "" : `&cursor=${encodeURIComponent(cursor)}`}`;
-      return this.client.getJson(endpoint, path + query, `${what} page ${n}`, { signal, onAttempt: () => void counters.requests++ });
+      const own = new AbortController();
+      const pending = this.client.getJson(endpoint, path + query, `${what} page ${n}`, {
+        signal: AbortSignal.any([signal, own.signal]),
+        onAttempt: () => void counters.requests++,
+        onBody: async (body) => {
+          const next = tailCursor(body);
+          if (next === null || seen.has(next) || n + 1 > maxPages) return;
+          if (early !== null) {
+            if (early.n === n + 1 && early.cursor === next) return; // a retry of this page, same cursor
+            early.abort();
+          }
+          // Wait for undici to finish with this response first: asked now, the pool would open another connection.
+          await setImmediate();
+          early = request(next, n + 1);
+          // undici writes a request queued from inside a response's completion on a later turn of the event loop:
+          // without this turn the next page would only be asked for after this one had been parsed and read.
+          await setImmediate();
+        },
+      });
+      // A request whose page is never read (a listing that fails first) must not become an unhandled rejection.
+      pending.catch(() => undefined);
+      return { n, cursor, pending, abort: () => own.abort(new Error("not the next page")) };
     };
-    // The next page is requested before this one's items are read, so reading overlaps the network wait.
-    let pending: Promise<{ body: unknown }> = fetchPage(null, 1);
-    for (let n = 1; ; n++) {
-      const { body } = await pending;
-      counters.pages++;
-      const pageWhat = `${what} page ${n}`;
-      const { items, next } = envelope(body, pageWhat);
-      if (next !== null) {
-        if (seen.has(next)) {
-          throw new ApiError("paging_loop", `${pageWhat}: cursor repeated, giving up`, { reason: "bad_response", retryable: false });
+    let current = request(null, 1);
+    try {
+      for (let n = 1; ; n++) {
+        const { body } = await current.pending;
+        counters.pages++;
+        const pageWhat = `${what} page ${n}`;
+        const { items, next } = envelope(body, pageWhat);
+        if (next !== null) {
+          if (seen.has(next)) {
+            throw new ApiError("paging_loop", `${pageWhat}: cursor repeated, giving up`, { reason: "bad_response", retryable: false });
+          }
+          if (n + 1 > maxPages) {
+            throw new ApiError("paging_loop", `${what}: more than max_pages (${maxPages}) pages, giving up`, {
+              reason: "bad_response",
+              retryable: false,
+            });
+          }
+          seen.add(next);
         }
-        if (n + 1 > this.config.max_pages) {
-          throw new ApiError("paging_loop", `${what}: more than max_pages (${this.config.max_pages}) pages, giving up`, {
-            reason: "bad_response",
-            retryable: false,
-          });
+        const guessed = early;
+        early = null;
+        if (next !== null && guessed !== null && guessed.n === n + 1 && guessed.cursor === next) {
+          current = guessed;
+        } else {
+          guessed?.abort();
+          if (next !== null) {
+            current = request(next, n + 1);
+            await setImmediate();
+          }
         }
-        seen.add(next);
-        pending = fetchPage(next, n + 1);
-        // If reading this page throws, the prefetched request must not become an unhandled rejection.
-        pending.catch(() => undefined);
-        // undici writes a request queued from inside a response's completion on a later turn of the event loop:
-        // without this turn the next page would only be asked for after this page's items had been read.
-        await setImmediate();
+        accept(items);
+        if (next === null) return;
       }
-      accept(items);
-      if (next === null) return;
+    } finally {
+      // A listing that fails does not need the page it had started early.
+      early?.abort();
     }
+  }
+}
+
+/** One page's request of a listing. */
+interface PageRequest {
+  n: number;
+  cursor: string | null;
+  pending: Promise<{ body: unknown }>;
+  abort: () => void;
+}
+
+/** How far from the end of a page its cursor is looked for. */
+const TAIL_BYTES = 4096;
+const CURSOR_AT_END = /"(?:next_cursor|nextCursor)"\s*:\s*("(?:[^"\\]|\\.)*")\s*\}\s*\}\s*$/;
+
+/**
+ * The next cursor of a listing page read from the end of its body, unparsed, when the body ends the way Fivetran's
+ * do (`..."next_cursor": "..."}}`); null when it does not (or the cursor is empty). A guess: the caller checks it
+ * against the parsed page.
+ */
+export function tailCursor(body: Buffer): string | null {
+  const m = CURSOR_AT_END.exec(body.toString("utf8", Math.max(0, body.length - TAIL_BYTES)));
+  if (m === null) return null;
+  try {
+    const v = JSON.parse(m[1]!) as unknown;
+    return typeof v === "string" && v !== "" ? v : null;
+  } catch {
+    return null;
   }
 }
 

@@ -17,6 +17,8 @@ export interface Seen {
 export interface FakeApi {
   url: string;
   seen: Seen[];
+  /** TCP connections accepted so far. */
+  readonly connections: number;
   close(): Promise<void>;
 }
 
@@ -27,6 +29,7 @@ export type Handler = (req: IncomingMessage, res: ServerResponse, seen: Seen, n:
 export async function startApi(handler: Handler): Promise<FakeApi> {
   const seen: Seen[] = [];
   const sockets = new Set<Socket>();
+  let connections = 0;
   const server = createServer((req, res) => {
     const u = new URL(req.url ?? "/", "http://x");
     const s: Seen = { path: u.pathname, query: u.searchParams, headers: req.headers };
@@ -38,6 +41,7 @@ export async function startApi(handler: Handler): Promise<FakeApi> {
   });
   server.on("connection", (s) => {
     sockets.add(s);
+    connections++;
     s.on("close", () => sockets.delete(s));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -45,6 +49,9 @@ export async function startApi(handler: Handler): Promise<FakeApi> {
   return {
     url: `http://127.0.0.1:${port}`,
     seen,
+    get connections() {
+      return connections;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

@@ -1,7 +1,8 @@
 // Listing the account against a real local HTTP server: cursors, de-duplication, group modes, paging guards.
 import diagnostics from "node:diagnostics_channel";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { ApiError } from "../../src/errors.js";
+import { tailCursor } from "../../src/fivetran/source.js";
 import { harness, item, json, page, startApi, type FakeApi } from "./fake-api.js";
 
 let api: FakeApi | null = null;
@@ -134,6 +135,54 @@ describe("FivetranSource.list", () => {
     await h.source.close();
   });
 
+  it("asks for the next page before parsing this one when the body ends with its cursor", async () => {
+    api = await startApi(chained([page([item("a")], "c1"), page([item("b")], "c2"), page([item("c")], null)]));
+    const h = harness(api.url);
+    const order: string[] = [];
+    const onSend = (m: unknown): void => {
+      const path = (m as { request: { path: string } }).request.path;
+      order.push(`request ${new URL(path, "http://x").searchParams.get("cursor") ?? "first"}`);
+    };
+    // Pages as the client parses them (the listing's bodies are the only JSON here with "sf_" schemas).
+    const parse = JSON.parse;
+    const spy = vi.spyOn(JSON, "parse").mockImplementation((text: string, reviver?: Parameters<typeof JSON.parse>[1]) => {
+      const schema = /"schema":"sf_(\w+)"/.exec(text);
+      if (schema) order.push(`parse ${schema[1]}`);
+      return parse(text, reviver) as unknown;
+    });
+    diagnostics.subscribe("undici:client:sendHeaders", onSend);
+    let ids: string[];
+    try {
+      ids = [...(await h.source.list()).connections.keys()];
+    } finally {
+      diagnostics.unsubscribe("undici:client:sendHeaders", onSend);
+      spy.mockRestore();
+    }
+    expect(ids).toEqual(["a", "b", "c"]);
+    expect(order).toEqual(["request first", "request c1", "parse a", "request c2", "parse b", "parse c"]);
+    // Each request waits for the previous response to be done with: one connection, no more calls than pages.
+    expect(api.seen).toHaveLength(3);
+    expect(api.connections).toBe(1);
+    await h.source.close();
+  });
+
+  it("follows the parsed cursor when the end of the body suggested another, and drops the early request", async () => {
+    // A body whose last bytes name a cursor that is not data.next_cursor: the guess is checked, never trusted.
+    const decoy = (items: unknown[], next: string | null, guess: string): unknown => ({ ...(page(items, next) as object), extra: { next_cursor: guess } });
+    api = await startApi((_req, res, seen) => {
+      const cursor = seen.query.get("cursor");
+      if (cursor === null) json(res, decoy([item("a")], "c1", "wrong"));
+      else if (cursor === "wrong") setTimeout(() => json(res, page([item("x")], null)), 200);
+      else json(res, page([item("b")], null));
+    });
+    const h = harness(api.url);
+    const out = await h.source.list();
+    expect([...out.connections.keys()]).toEqual(["a", "b"]);
+    expect(out.pages).toBe(2);
+    expect(api.seen.map((s) => s.query.get("cursor"))).toContain("c1");
+    await h.source.close();
+  });
+
   it("reports unreadable items as rejected and keeps the rest", async () => {
     api = await startApi(chained([page([item("a"), { service: "no id" }, item("b", { status: "broken" })], null)]));
     const h = harness(api.url);
@@ -252,5 +301,25 @@ describe("FivetranSource.list", () => {
     expect(err.code).toBe("api_bad_response");
     expect(err.message).toMatch(/^list connections page 1: /);
     await h.source.close();
+  });
+});
+
+describe("tailCursor", () => {
+  const of = (text: string): string | null => tailCursor(Buffer.from(text));
+  it("reads the cursor that ends a Fivetran page, whatever its spelling and spacing", () => {
+    expect(of('{"code":"Success","data":{"items":[{"id":"a"}],"next_cursor":"eyJwYWdl"}}')).toBe("eyJwYWdl");
+    expect(of('{"data":{"items":[],"nextCursor":"c2"}}')).toBe("c2");
+    expect(of('{ "data": { "items": [ ], "next_cursor" : "c 3" } }\n')).toBe("c 3");
+    expect(of('{"data":{"items":[],"next_cursor":"a\\"b\\u00e9"}}')).toBe('a"b\u00e9');
+    expect(of(`{"data":{"items":["${"x".repeat(100_000)}"],"next_cursor":"far"}}`)).toBe("far");
+  });
+  it("has no cursor for a last page or a body that does not end with one", () => {
+    expect(of('{"data":{"items":[],"next_cursor":null}}')).toBeNull();
+    expect(of('{"data":{"items":[],"next_cursor":""}}')).toBeNull();
+    expect(of('{"data":{"items":[{"next_cursor":"inner"}]}}')).toBeNull();
+    expect(of('{"data":{"next_cursor":"c1","items":[]}}')).toBeNull();
+    expect(of('{"data":{"items":[],"next_cursor":"c1"},"code":"Success"}')).toBeNull();
+    expect(of(`{"data":{"items":[],"next_cursor":"${"c".repeat(5000)}"}}`)).toBeNull();
+    expect(of("")).toBeNull();
   });
 });
