@@ -179,6 +179,8 @@ describe("FivetranSource.list", () => {
     const out = await h.source.list();
     expect([...out.connections.keys()]).toEqual(["a", "b"]);
     expect(out.pages).toBe(2);
+    // Three calls: the first page, the guess (aborted, never retried: its late page is not waited for), then c1.
+    expect(out.requests).toBe(3);
     expect(api.seen.map((s) => s.query.get("cursor"))).toContain("c1");
     await h.source.close();
   });
