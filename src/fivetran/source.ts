@@ -239,17 +239,22 @@ export class FivetranSource {
             if (early.n === n + 1 && early.cursor === next) return; // a retry of this page, same cursor
             early.abort();
           }
-          // Wait for undici to finish with this response first: asked now, the pool would open another connection.
-          await setImmediate();
-          early = request(next, n + 1);
-          // undici writes a request queued from inside a response's completion on a later turn of the event loop:
-          // without this turn the next page would only be asked for after this one had been parsed and read.
-          await setImmediate();
+          early = await follow(next, n + 1);
         },
       });
       // A request whose page is never read (a listing that fails first) must not become an unhandled rejection.
       pending.catch(() => undefined);
       return { n, cursor, pending, abort: () => own.abort(new Error("not the next page")) };
+    };
+    /** Requests the page after one whose body has just been read, and lets the request leave before going on. */
+    const follow = async (cursor: string, n: number): Promise<PageRequest> => {
+      // Wait for undici to finish with the response first: asked at once, the pool would open another connection.
+      await setImmediate();
+      const next = request(cursor, n);
+      // undici writes a request queued from inside a response's completion on a later turn of the event loop:
+      // without this turn the next page would only be asked for after this one had been parsed and read.
+      await setImmediate();
+      return next;
     };
     let current = request(null, 1);
     try {
@@ -276,10 +281,7 @@ export class FivetranSource {
           current = guessed;
         } else {
           guessed?.abort();
-          if (next !== null) {
-            current = request(next, n + 1);
-            await setImmediate();
-          }
+          if (next !== null) current = await follow(next, n + 1);
         }
         accept(items);
         if (next === null) return;
