@@ -166,6 +166,18 @@ describe("FivetranSource.list", () => {
     await h.source.close();
   });
 
+  it("pages over one connection when the cursor is not at the end of the body", async () => {
+    // Fields after `data`: no cursor at the end to read early, so each page is asked for once the last is parsed.
+    const late = (items: unknown[], next: string | null): unknown => ({ ...(page(items, next) as object), trailer: true });
+    api = await startApi(chained([late([item("a")], "c1"), late([item("b")], "c2"), late([item("c")], null)]));
+    const h = harness(api.url);
+    const out = await h.source.list();
+    expect([...out.connections.keys()]).toEqual(["a", "b", "c"]);
+    expect(out.requests).toBe(3);
+    expect(api.connections).toBe(1);
+    await h.source.close();
+  });
+
   it("follows the parsed cursor when the end of the body suggested another, and drops the early request", async () => {
     // A body whose last bytes name a cursor that is not data.next_cursor: the guess is checked, never trusted.
     const decoy = (items: unknown[], next: string | null, guess: string): unknown => ({ ...(page(items, next) as object), extra: { next_cursor: guess } });
