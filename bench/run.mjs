@@ -1,7 +1,9 @@
 // `npm run bench`: syncwatch's speed and memory beside the physical floor (a bare fetch of every page), at
 // 1,000 / 10,000 / 100,000 connections, plus a latency-bound account read chained and by groups. Per size it also
 // times whole processes as an outside reviewer would (spawn to exit): `node bench/bare-fetch.mjs <url>` (the floor)
-// and `node dist/cli.js once` without and then with a state file, with peak RSS from /usr/bin/time when present.
+// and `node dist/cli.js once` without and then with a state file, with peak RSS from /usr/bin/time when present,
+// and beside each `once` the floor of its design (`node bench/floor.mjs`: the same listing, one object per connection
+// and the same state file, none of the checks, diff or alerts between).
 // Prints a table and writes bench/results.json. Options (env): BENCH_SIZES=1000,10000 BENCH_REPS=5
 // BENCH_SOAK_CYCLES=200 (quiet cycles at the largest size, for the leak check) BENCH_LATENCY=0 to skip part 3
 // BENCH_QUIET_PAIRS (quiet cycles, each right after a bare fetch: the target ratio is the median over the pairs;
@@ -105,9 +107,13 @@ function nodeProcess(args, { env = {}, okCodes = [0], stdout = "ignore", rss = f
   });
 }
 
-/** The whole-process figures for one size: the bare fetch as a process, and `syncwatch once` without and with state. */
+/**
+ * The whole-process figures for one size: the bare fetch as a process, `syncwatch once` without and with state, and
+ * beside each `once` the floor of its design (bench/floor.mjs: the same listing, objects and state file, nothing else).
+ */
 async function wholeProcess(url, n) {
   const bareArgs = [join(root, "bench/bare-fetch.mjs"), url];
+  const floorArgs = (mode, stateDir) => [join(root, "bench/floor.mjs"), url, mode, join(stateDir, "state.json")];
   const onceArgs = [join(root, "dist/cli.js"), "once"];
   const dir = mkdtempSync(join(tmpdir(), "syncwatch-bench-once-"));
   const onceEnv = (stateDir) => ({ FIVETRAN_API_URL: url, FIVETRAN_API_KEY: "bench", FIVETRAN_API_SECRET: "bench-secret", SYNCWATCH_STATE_FILE: join(stateDir, "state.json"), LOG_LEVEL: "silent" });
@@ -121,6 +127,8 @@ async function wholeProcess(url, n) {
     const withState = [];
     const freshRatios = [];
     const stateRatios = [];
+    const floorFirst = [];
+    const floorState = [];
     let stateDir = dir;
     let freshCode = null;
     let stateCode = null;
@@ -128,10 +136,16 @@ async function wholeProcess(url, n) {
       const b = await nodeProcess(bareArgs, { stdout: "pipe" });
       const items = JSON.parse(b.out.trim()).items;
       if (items !== n) throw new Error(`bare-fetch process read ${items} connections, expected ${n}`);
+      const ff = await nodeProcess(floorArgs("first", mkdtempSync(join(dir, "floor-"))), { stdout: "pipe" });
+      if (JSON.parse(ff.out.trim()).items !== n) throw new Error(`floor process read ${ff.out.trim()}, expected ${n} connections`);
       stateDir = mkdtempSync(join(dir, "fresh-"));
       const f = await nodeProcess(onceArgs, { ...onceOpts, env: onceEnv(stateDir) });
       if (!existsSync(join(stateDir, "state.json"))) throw new Error("syncwatch once left no state file");
+      // The floor of a later run loads the state `once` just left (reading it changes nothing), then `once` runs on it.
+      const fl = await nodeProcess(floorArgs("state", stateDir), { stdout: "pipe" });
       const w = await nodeProcess(onceArgs, { ...onceOpts, env: onceEnv(stateDir) });
+      floorFirst.push(ff.ms / b.ms);
+      floorState.push(fl.ms / b.ms);
       bare.push(b.ms);
       fresh.push(f.ms);
       withState.push(w.ms);
@@ -149,6 +163,8 @@ async function wholeProcess(url, n) {
     };
     out.ratio_process_once_fresh_to_bare = median(freshRatios);
     out.ratio_process_once_state_to_bare = median(stateRatios);
+    out.ratio_process_floor_first_to_bare = median(floorFirst);
+    out.ratio_process_floor_state_to_bare = median(floorState);
     if (timeBin) {
       // Peak RSS from one more run of each under /usr/bin/time, kept apart so the wrapper never touches the timings.
       out.process_bare_rss_mb = (await nodeProcess(bareArgs, { rss: true })).rssMb;
@@ -230,6 +246,8 @@ const rows = [
   ["syncwatch once, with state (ms)", ...results.sizes.map((s) => f(s.process_once_state_ms))],
   ["once, no state / bare process", ...results.sizes.map((s) => f(s.ratio_process_once_fresh_to_bare, 2))],
   ["once, with state / bare process", ...results.sizes.map((s) => f(s.ratio_process_once_state_to_bare, 2))],
+  ["design floor, no state / bare process", ...results.sizes.map((s) => f(s.ratio_process_floor_first_to_bare, 2))],
+  ["design floor, with state / bare process", ...results.sizes.map((s) => f(s.ratio_process_floor_state_to_bare, 2))],
   ...(timeBin
     ? [
         ["peak RSS, bare fetch process (MiB)", ...results.sizes.map((s) => f(s.process_bare_rss_mb))],
