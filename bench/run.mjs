@@ -240,7 +240,7 @@ const rows = [
   ["state save, whole file (ms)", ...results.sizes.map((s) => f(s.save_whole_ms))],
   ["state file (KiB)", ...results.sizes.map((s) => f(s.state_bytes / 1024))],
   ["peak RSS, cycles only (MiB)", ...results.sizes.map((s) => f(s.peak_rss_cycles_mb))],
-  ["peak RSS, with scrapes (MiB)", ...results.sizes.map((s) => f(s.peak_rss_mb))],
+  ["peak RSS, with scrapes and saves (MiB)", ...results.sizes.map((s) => f(s.peak_rss_mb))],
   ["bare fetch, whole process (ms)", ...results.sizes.map((s) => f(s.process_bare_ms))],
   ["syncwatch once, no state (ms)", ...results.sizes.map((s) => f(s.process_once_fresh_ms))],
   ["syncwatch once, with state (ms)", ...results.sizes.map((s) => f(s.process_once_state_ms))],
@@ -256,6 +256,7 @@ const rows = [
       ]
     : []),
   ["RSS growth over soak (%)", ...results.sizes.map((s) => (s.soak_cycles ? `${f(s.soak_rss_growth_pct, 1)} (${s.soak_cycles} cycles)` : "-"))],
+  ["peak RSS, soak of cycles back to back (MiB)", ...results.sizes.map((s) => (s.soak_cycles ? f(s.soak_peak_rss_mb) : "-"))],
 ];
 const width = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
 const line = (r) => `| ${r.map((c, i) => (i === 0 ? String(c).padEnd(width[i]) : String(c).padStart(width[i]))).join(" | ")} |`;
