@@ -143,6 +143,7 @@ async function wholeProcess(url, n) {
       if (!existsSync(join(stateDir, "state.json"))) throw new Error("syncwatch once left no state file");
       // The floor of a later run loads the state `once` just left (reading it changes nothing), then `once` runs on it.
       const fl = await nodeProcess(floorArgs("state", stateDir), { stdout: "pipe" });
+      if (JSON.parse(fl.out.trim()).items !== n) throw new Error(`floor process read ${fl.out.trim()}, expected ${n} connections`);
       const w = await nodeProcess(onceArgs, { ...onceOpts, env: onceEnv(stateDir) });
       floorFirst.push(ff.ms / b.ms);
       floorState.push(fl.ms / b.ms);
