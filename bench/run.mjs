@@ -132,18 +132,21 @@ async function wholeProcess(url, n) {
     let stateDir = dir;
     let freshCode = null;
     let stateCode = null;
+    // A process that prints {"ms", "items"} (the bare fetch, the floors), checked to have read every connection.
+    const reading = async (what, args) => {
+      const res = await nodeProcess(args, { stdout: "pipe" });
+      const items = JSON.parse(res.out.trim()).items;
+      if (items !== n) throw new Error(`${what} process read ${items} connections, expected ${n}`);
+      return res;
+    };
     for (let i = 0; i < processReps; i++) {
-      const b = await nodeProcess(bareArgs, { stdout: "pipe" });
-      const items = JSON.parse(b.out.trim()).items;
-      if (items !== n) throw new Error(`bare-fetch process read ${items} connections, expected ${n}`);
-      const ff = await nodeProcess(floorArgs("first", mkdtempSync(join(dir, "floor-"))), { stdout: "pipe" });
-      if (JSON.parse(ff.out.trim()).items !== n) throw new Error(`floor process read ${ff.out.trim()}, expected ${n} connections`);
+      const b = await reading("bare-fetch", bareArgs);
+      const ff = await reading("first-run floor", floorArgs("first", mkdtempSync(join(dir, "floor-"))));
       stateDir = mkdtempSync(join(dir, "fresh-"));
       const f = await nodeProcess(onceArgs, { ...onceOpts, env: onceEnv(stateDir) });
       if (!existsSync(join(stateDir, "state.json"))) throw new Error("syncwatch once left no state file");
       // The floor of a later run loads the state `once` just left (reading it changes nothing), then `once` runs on it.
-      const fl = await nodeProcess(floorArgs("state", stateDir), { stdout: "pipe" });
-      if (JSON.parse(fl.out.trim()).items !== n) throw new Error(`floor process read ${fl.out.trim()}, expected ${n} connections`);
+      const fl = await reading("later-run floor", floorArgs("state", stateDir));
       const w = await nodeProcess(onceArgs, { ...onceOpts, env: onceEnv(stateDir) });
       floorFirst.push(ff.ms / b.ms);
       floorState.push(fl.ms / b.ms);
