@@ -3,7 +3,8 @@
 // times whole processes as an outside reviewer would (spawn to exit): `node bench/bare-fetch.mjs <url>` (the floor)
 // and `node dist/cli.js once` without and then with a state file, with peak RSS from /usr/bin/time when present,
 // and beside each `once` the floor of its design (`node bench/floor.mjs`: the same listing, one object per connection
-// and the same state file, none of the checks, diff or alerts between).
+// and the same state file, none of the checks, diff or alerts between) and the floor of a columnar design that keeps
+// no object per connection (`node bench/floor.mjs ... columns`).
 // Prints a table and writes bench/results.json. Options (env): BENCH_SIZES=1000,10000 BENCH_REPS=5
 // BENCH_SOAK_CYCLES=200 (quiet cycles at the largest size, for the leak check) BENCH_LATENCY=0 to skip part 3
 // BENCH_QUIET_PAIRS (quiet cycles, each right after a bare fetch: the target ratio is the median over the pairs;
@@ -113,7 +114,7 @@ function nodeProcess(args, { env = {}, okCodes = [0], stdout = "ignore", rss = f
  */
 async function wholeProcess(url, n) {
   const bareArgs = [join(root, "bench/bare-fetch.mjs"), url];
-  const floorArgs = (mode, stateDir) => [join(root, "bench/floor.mjs"), url, mode, join(stateDir, "state.json")];
+  const floorArgs = (mode, stateDir, design = "objects") => [join(root, "bench/floor.mjs"), url, mode, join(stateDir, "state.json"), design];
   const onceArgs = [join(root, "dist/cli.js"), "once"];
   const dir = mkdtempSync(join(tmpdir(), "syncwatch-bench-once-"));
   const onceEnv = (stateDir) => ({ FIVETRAN_API_URL: url, FIVETRAN_API_KEY: "bench", FIVETRAN_API_SECRET: "bench-secret", SYNCWATCH_STATE_FILE: join(stateDir, "state.json"), LOG_LEVEL: "silent" });
@@ -129,6 +130,8 @@ async function wholeProcess(url, n) {
     const stateRatios = [];
     const floorFirst = [];
     const floorState = [];
+    const columnsFirst = [];
+    const columnsState = [];
     let stateDir = dir;
     let freshCode = null;
     let stateCode = null;
@@ -148,6 +151,15 @@ async function wholeProcess(url, n) {
       // The floor of a later run loads the state `once` just left (reading it changes nothing), then `once` runs on it.
       const fl = await reading("later-run floor", floorArgs("state", stateDir));
       const w = await nodeProcess(onceArgs, { ...onceOpts, env: onceEnv(stateDir) });
+      // The columnar floor, first and then later run on the state its first run wrote.
+      const columnsDir = mkdtempSync(join(dir, "columns-"));
+      const cf = await reading("columnar first-run floor", floorArgs("first", columnsDir, "columns"));
+      const cl = await reading("columnar later-run floor", floorArgs("state", columnsDir, "columns"));
+      // Its comparison must find the account as it was a moment ago: a comparison that fails early would be fast.
+      const differ = JSON.parse(cl.out.trim()).changed;
+      if (!(differ < n / 10)) throw new Error(`columnar later-run floor found ${differ} of ${n} connections changed`);
+      columnsFirst.push(cf.ms / b.ms);
+      columnsState.push(cl.ms / b.ms);
       floorFirst.push(ff.ms / b.ms);
       floorState.push(fl.ms / b.ms);
       bare.push(b.ms);
@@ -169,6 +181,8 @@ async function wholeProcess(url, n) {
     out.ratio_process_once_state_to_bare = median(stateRatios);
     out.ratio_process_floor_first_to_bare = median(floorFirst);
     out.ratio_process_floor_state_to_bare = median(floorState);
+    out.ratio_process_columns_floor_first_to_bare = median(columnsFirst);
+    out.ratio_process_columns_floor_state_to_bare = median(columnsState);
     if (timeBin) {
       // Peak RSS from one more run of each under /usr/bin/time, kept apart so the wrapper never touches the timings.
       out.process_bare_rss_mb = (await nodeProcess(bareArgs, { rss: true })).rssMb;
@@ -252,6 +266,8 @@ const rows = [
   ["once, with state / bare process", ...results.sizes.map((s) => f(s.ratio_process_once_state_to_bare, 2))],
   ["design floor, no state / bare process", ...results.sizes.map((s) => f(s.ratio_process_floor_first_to_bare, 2))],
   ["design floor, with state / bare process", ...results.sizes.map((s) => f(s.ratio_process_floor_state_to_bare, 2))],
+  ["columnar floor, no state / bare process", ...results.sizes.map((s) => f(s.ratio_process_columns_floor_first_to_bare, 2))],
+  ["columnar floor, with state / bare process", ...results.sizes.map((s) => f(s.ratio_process_columns_floor_state_to_bare, 2))],
   ...(timeBin
     ? [
         ["peak RSS, bare fetch process (MiB)", ...results.sizes.map((s) => f(s.process_bare_rss_mb))],
