@@ -7,7 +7,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { request } from "undici";
 import { loadConfig } from "../dist/config/load.js";
 import { createLogger } from "../dist/logger.js";
-import { buildApp } from "../dist/main.js";
+import { buildApp } from "../dist/app.js";
 import { startHttpServer } from "../dist/metrics/index.js";
 import { FileStore } from "../dist/store/index.js";
 

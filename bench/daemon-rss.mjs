@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../dist/config/load.js";
 import { createLogger } from "../dist/logger.js";
-import { buildApp } from "../dist/main.js";
+import { buildApp } from "../dist/app.js";
 
 const [url, cycles = "13", pause = "10000"] = process.argv.slice(2);
 if (!url) {

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load.js";
 import { createLogger } from "../../src/logger.js";
-import { buildApp, type App } from "../../src/main.js";
+import { buildApp, type App } from "../../src/app.js";
 import { SimAccount, startSimulator } from "../../src/simulator/index.js";
 import { FileStore } from "../../src/store/index.js";
 import { startReceiver, type Receiver } from "../helpers/receivers.js";

@@ -6,7 +6,7 @@ import { Writable } from "node:stream";
 import pino from "pino";
 import { stringify as toYaml } from "yaml";
 import { loadConfig } from "../../src/config/load.js";
-import { buildApp, type App } from "../../src/main.js";
+import { buildApp, type App } from "../../src/app.js";
 import { SimAccount, startSimulator, type Simulator } from "../../src/simulator/index.js";
 import { FileStore } from "../../src/store/index.js";
 import type { CycleReport } from "../../src/daemon.js";

@@ -1,0 +1,129 @@
+// Composition root: one loaded config → every part of a running syncwatch, and the daemon's lifecycle.
+import type { Logger } from "pino";
+import type { LoadedConfig } from "./config/load.js";
+import { Watcher } from "./daemon.js";
+import { ConfigError } from "./errors.js";
+import { FivetranSource } from "./fivetran/index.js";
+import { rulesFromConfig } from "./health/index.js";
+import { Metrics, startHttpServer } from "./metrics/index.js";
+import { createNotifiers } from "./notify/index.js";
+import { Scheduler } from "./scheduler.js";
+import { FileStore, type Store } from "./store/index.js";
+import { EXIT } from "./cli/exit-codes.js";
+import { VERSION } from "./version.js";
+
+/** Every part of a running syncwatch, built from one config. */
+export interface App {
+  watcher: Watcher;
+  metrics: Metrics;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+/** What tests and the benchmark may swap when building the app: the clock, the sleeper, the store. */
+export interface AppOverrides {
+  now?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  store?: Store;
+}
+
+/** Builds every part of a running syncwatch from one loaded config. */
+export function buildApp(loaded: LoadedConfig, logger: Logger, overrides: AppOverrides = {}): App {
+  const { config } = loaded;
+  const metrics = new Metrics({ version: VERSION });
+  const source = new FivetranSource({
+    config: config.fivetran,
+    version: VERSION,
+    logger: logger.child({ component: "fivetran" }),
+    onRequest: (endpoint, code) => metrics.apiRequest(endpoint, code),
+    onRateLimitRemaining: (n) => metrics.rateLimitRemaining(n),
+    now: overrides.now,
+    sleep: overrides.sleep,
+  });
+  const notifiers = createNotifiers(config.channels, { logger: logger.child({ component: "notify" }), now: overrides.now, sleep: overrides.sleep });
+  metrics.channels(notifiers.map((n) => n.name));
+  const store = overrides.store ?? new FileStore({ path: config.state_file });
+  const watcher = new Watcher({
+    config,
+    rules: rulesFromConfig(config.rules, config.alerts),
+    source,
+    notifiers,
+    store,
+    metrics,
+    logger,
+    now: overrides.now,
+    sleep: overrides.sleep,
+  });
+  return {
+    watcher,
+    metrics,
+    logger,
+    async close() {
+      await Promise.allSettled([source.close?.(), ...notifiers.map((n) => n.close?.())]);
+    },
+  };
+}
+
+/** Runs the daemon until SIGTERM/SIGINT (or `stop` resolves); returns the exit code. */
+export async function runDaemon(loaded: LoadedConfig, logger: Logger, stop?: Promise<void>): Promise<number> {
+  const { config } = loaded;
+  const app = buildApp(loaded, logger);
+  let stopping = false;
+  const controller = new AbortController();
+  const scheduler = new Scheduler({
+    expression: config.schedule,
+    runOnStart: config.run_on_start,
+    logger,
+    onSkipped: () => app.metrics.cycleSkipped(),
+    run: async () => {
+      await app.watcher.cycle(controller.signal);
+    },
+  });
+  let server: Awaited<ReturnType<typeof startHttpServer>>;
+  try {
+    server = await startHttpServer({
+      host: config.server.host,
+      port: config.server.port,
+      metrics: app.metrics,
+      live: () => !stopping && scheduler.active,
+      ready: () => app.watcher.ready,
+      logger: logger.child({ component: "http" }),
+    });
+  } catch (err) {
+    await app.close();
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE" || code === "EADDRNOTAVAIL" || code === "EACCES") {
+      const why = code === "EADDRINUSE" ? "is already in use" : code === "EACCES" ? "needs privileges" : "is not an address of this host";
+      throw new ConfigError([
+        { path: "server.port / server.host (SYNCWATCH_METRICS_PORT / SYNCWATCH_METRICS_HOST)", message: `${config.server.host}:${config.server.port} ${why}` },
+      ]);
+    }
+    throw err;
+  }
+  logger.info(
+    { version: VERSION, schedule: config.schedule, metrics: `${server.url}/metrics`, state_file: config.state_file, api_url: config.fivetran.api_url },
+    `syncwatch ${VERSION} started: polling ${config.fivetran.api_url} on "${config.schedule}", metrics at ${server.url}/metrics`,
+  );
+  await app.watcher.init();
+  scheduler.start();
+
+  const signalled = new Promise<string>((resolve) => {
+    const onSignal = (sig: NodeJS.Signals): void => resolve(sig);
+    process.once("SIGTERM", onSignal);
+    process.once("SIGINT", onSignal);
+  });
+  const reason = await Promise.race([signalled, stop?.then(() => "stop") ?? new Promise<string>(() => undefined)]);
+  stopping = true;
+  logger.info({ reason }, `stopping (${reason}): finishing the current cycle`);
+  // Give a running cycle a bounded time to finish; then abort it (an aborted cycle changes no alert state).
+  const grace = setTimeout(() => controller.abort(), 10_000);
+  grace.unref();
+  await scheduler.stop();
+  clearTimeout(grace);
+  await app.watcher.save();
+  await server.close();
+  await app.close();
+  logger.info("stopped; state saved");
+  logger.flush();
+  return EXIT.ok;
+}

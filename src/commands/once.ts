@@ -1,0 +1,39 @@
+// `syncwatch once`: one cycle, a short summary (or JSON) of what is firing, and an exit code that says so.
+import type { Command } from "../cli/command.js";
+import { CONFIG_OPTION } from "../cli/args.js";
+import { EXIT } from "../cli/exit-codes.js";
+import { loadFromArgs } from "../cli/load-config.js";
+import { onceJson, onceSummary } from "../cli/once-report.js";
+import { buildApp } from "../app.js";
+import { createLogger } from "../logger.js";
+
+/** `syncwatch once`. */
+export const onceCommand: Command = {
+  name: "once",
+  summary: "one cycle; print what is firing; exit 0 (nothing firing), 1 (firing), 3 (Fivetran unreadable)",
+  options: {
+    ...CONFIG_OPTION,
+    json: { type: "boolean", help: "print the result as JSON (outcome, connections, requests, firing alerts)" },
+  },
+  details: "Exit codes: 0 nothing is firing, 1 something is firing, 2 bad config or usage, 3 Fivetran could not be read.",
+  async run({ values }, io) {
+    const loaded = loadFromArgs(values, io, true);
+    const logger = createLogger({ level: loaded.config.log_level, secrets: loaded.secrets, destination: stderrDestination() });
+    const app = buildApp(loaded, logger);
+    try {
+      await app.watcher.init();
+      const report = await app.watcher.cycle();
+      if (values.json === true) io.out(JSON.stringify(onceJson(report, app.watcher.firing()), null, 2));
+      else io.out(onceSummary(report, app.watcher.firing()));
+      if (report.outcome !== "success") return EXIT.unreadable;
+      return app.watcher.firing().some((a) => a.connection_id !== "") ? EXIT.firing : EXIT.ok;
+    } finally {
+      await app.close();
+      logger.flush();
+    }
+  },
+};
+
+function stderrDestination(): import("pino").DestinationStream {
+  return { write: (s: string) => void process.stderr.write(s) };
+}
