@@ -4,13 +4,24 @@ export {
   rulesFromConfig,
   effectiveRules,
   conditionRules,
-  conditionMatches,
   isIgnored,
   type Rules,
   type ResolvedRules,
   type EffectiveRules,
   type RuleOverride,
 } from "./rules.js";
+export {
+  compileMatcher,
+  conditionMatches,
+  anyConditionMatches,
+  matches,
+  matchesScope,
+  matchesCondition,
+  type AlertMatcher,
+  type CompiledMatcher,
+  type ScopeLabels,
+  type MatchLabels,
+} from "./matcher.js";
 export {
   holdingConditions,
   visitConditions,

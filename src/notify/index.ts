@@ -8,7 +8,7 @@ import type { Notifier } from "./types.js";
 import { WebhookNotifier } from "./webhook/webhook.js";
 
 export { routeAlerts, silenceExpired, type RouteResult } from "./route.js";
-export { matchesAlert, conditionMatches } from "./matcher.js";
+export { compileMatcher, conditionMatches, matches, type AlertMatcher, type CompiledMatcher } from "../health/matcher.js";
 export { emptyOutbox, enqueue, parseOutbox, queuedByChannel, type Outbox, type QueuedDigest, type QueueDrop } from "./outbox.js";
 export { deliver, backoffMs, type DeliverOptions } from "./deliver.js";
 export type { Digest, Notifier, SendProgress } from "./types.js";
