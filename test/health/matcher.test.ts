@@ -1,6 +1,7 @@
 // The one matcher: one table of cases, checked as routes, silences and rule overrides see them.
 import { describe, expect, it } from "vitest";
-import { conditionRules, effectiveRules, holdingConditions, type Alert, type AlertMatcher } from "../../src/health/index.js";
+import type { Matcher } from "../../src/config/schema.js";
+import { conditionRules, effectiveRules, holdingConditions, type Alert } from "../../src/health/index.js";
 import { compileMatcher, matches, routeAlerts } from "../../src/notify/index.js";
 import { T0, rules, snap } from "./fixtures.js";
 
@@ -14,7 +15,7 @@ function alert(over: Partial<Alert>): Alert {
 
 const blind = alert({ connection_id: "", group_id: "", service: "", schema: "", condition: "watcher_blind" });
 
-const rows: { name: string; match: AlertMatcher; alert: Alert; want: boolean }[] = [
+const rows: { name: string; match: Matcher; alert: Alert; want: boolean }[] = [
   { name: "an empty matcher matches everything", match: {}, alert: alert({}), want: true },
   { name: "an empty matcher matches the watcher's own alert", match: {}, alert: blind, want: true },
   { name: "an exact condition", match: { condition: ["setup_broken"] }, alert: alert({}), want: true },
@@ -45,12 +46,12 @@ describe("the matcher", () => {
   });
 
   it.each(rows)("as a route: $name", ({ match, alert: a, want }) => {
-    const r = routeAlerts([a], [{ match: { ...match }, channels: ["email"], continue: false }], [], T0, ["slack", "email"]);
+    const r = routeAlerts([a], [{ match, channels: ["email"], continue: false }], [], T0, ["slack", "email"]);
     expect([...r.byChannel.keys()]).toEqual(want ? ["email"] : ["slack", "email"]);
   });
 
   it.each(rows)("as a silence: $name", ({ match, alert: a, want }) => {
-    const r = routeAlerts([a], [], [{ match: { ...match } }], T0, ["slack"]);
+    const r = routeAlerts([a], [], [{ match }], T0, ["slack"]);
     expect(r.silenced).toBe(want ? 1 : 0);
   });
 
