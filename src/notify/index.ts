@@ -1,7 +1,7 @@
 // The notify module's public face: builds the configured channels and re-exports the pipeline.
 import type { Logger } from "pino";
 import type { ChannelsConfig } from "../config/schema.js";
-import type { Clock, Sleep } from "./clock.js";
+import type { Clock, Sleep } from "../clock.js";
 import { EmailNotifier } from "./email/email.js";
 import { SlackNotifier } from "./slack/slack.js";
 import type { Notifier } from "./types.js";
