@@ -12,7 +12,7 @@ export const matcherSchema = z
     group_id: z.array(z.string()).optional(),
     service: z.array(z.string()).optional(),
     schema: z.array(z.string()).optional(),
-    /** Exact condition names, or a kind prefix such as `warning:*`. */
+    /** Exact condition names, or patterns ending in `*` such as `warning:*` or `warn*`. */
     condition: z.array(z.string()).optional(),
     severity: z.array(z.enum(["critical", "warning"])).optional(),
   })

@@ -3,6 +3,7 @@ import type { Dispatcher, Pool } from "undici";
 import type { Logger } from "pino";
 import { ApiError, type FailureReason } from "../errors.js";
 import type { FivetranConfig } from "../config/schema.js";
+import { realSleep, type Sleep } from "../clock.js";
 import { parseRetryAfter } from "../http/retry-after.js";
 import { TIMEOUT_CODES, errorCodeOf } from "../http/transport-errors.js";
 import { loadPoolKit, type PoolKit } from "../http/undici.js";
@@ -10,9 +11,6 @@ export { parseRetryAfter };
 
 /** The endpoint label of a call, as `syncwatch_api_requests_total{endpoint}` shows it. */
 export type Endpoint = "connections" | "connectors" | "details" | "groups";
-
-/** Injected sleep: resolves after `ms`, rejects early when `signal` aborts. */
-export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
 /** What the client needs; everything time-related is injectable. */
 export interface FivetranClientOptions {
@@ -47,24 +45,6 @@ export interface GetResult {
   body: unknown;
   attempts: number;
 }
-
-/** A real sleep that an AbortSignal cuts short. */
-export const realSleep: Sleep = (ms, signal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason as Error);
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason as Error);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 
 function header(headers: Record<string, string | string[] | undefined>, name: string): string | null {
   const v = headers[name];

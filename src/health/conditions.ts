@@ -1,5 +1,6 @@
 // Which conditions hold for one connection snapshot at a given time, with severity and a human summary.
 import type { ConditionKind, ConnectionSnapshot, Severity } from "./model.js";
+import { formatDuration, formatTime } from "./format.js";
 import { conditionRules, isIgnored, type EffectiveRules, type ResolvedRules, type Rules } from "./rules.js";
 
 /** One condition that holds now. */
@@ -54,24 +55,6 @@ export function staleSince(s: ConnectionSnapshot, resumedAt: number | null): num
   const base = s.succeeded_at ?? s.created_at;
   if (base === null) return null;
   return resumedAt !== null && resumedAt > base ? resumedAt : base;
-}
-
-/** A duration as people read it: "14h 5m", "13h", "17m", "2d 3h", "40s". */
-export function formatDuration(ms: number): string {
-  if (ms < MINUTE_MS) return `${Math.max(0, Math.floor(ms / 1000))}s`;
-  const totalMin = Math.floor(ms / MINUTE_MS);
-  const d = Math.floor(totalMin / 1440);
-  const h = Math.floor((totalMin % 1440) / 60);
-  const m = totalMin % 60;
-  if (d > 0) return h > 0 ? `${d}d ${h}h` : `${d}d`;
-  if (h > 0) return m > 0 ? `${h}h ${m}m` : `${h}h`;
-  return `${m}m`;
-}
-
-/** An epoch-ms time as "2026-11-22 10:04 UTC". */
-export function formatTime(ms: number): string {
-  const iso = new Date(ms).toISOString();
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
 
 function noticeSummary(label: string, code: string, message: string | null): string {

@@ -37,13 +37,20 @@ export function toAlert(
 
 const SEVERITY_RANK = { critical: 0, warning: 1 } as const;
 
-/** Alert order: most severe first, then connection id, then condition. */
-export function compareAlerts(x: Alert, y: Alert): number {
-  const s = SEVERITY_RANK[x.severity] - SEVERITY_RANK[y.severity];
-  if (s !== 0) return s;
-  if (x.connection_id !== y.connection_id) return x.connection_id < y.connection_id ? -1 : 1;
-  if (x.condition !== y.condition) return x.condition < y.condition ? -1 : 1;
-  return 0;
+/** The one alert order: most severe first, firing before resolved, new before reminders, then schema, connection id, condition. */
+export function compareAlerts(a: Alert, b: Alert): number {
+  return (
+    SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+    Number(a.status !== "firing") - Number(b.status !== "firing") ||
+    Number(a.reminder) - Number(b.reminder) ||
+    cmp(a.schema, b.schema) ||
+    cmp(a.connection_id, b.connection_id) ||
+    cmp(a.condition, b.condition)
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Event order: the order of their alerts. */

@@ -4,13 +4,24 @@ export {
   rulesFromConfig,
   effectiveRules,
   conditionRules,
-  conditionMatches,
   isIgnored,
   type Rules,
   type ResolvedRules,
   type EffectiveRules,
   type RuleOverride,
 } from "./rules.js";
+export {
+  compileMatcher,
+  conditionMatches,
+  anyConditionMatches,
+  matches,
+  matchesScope,
+  matchesCondition,
+  type AlertMatcher,
+  type CompiledMatcher,
+  type ScopeLabels,
+  type MatchLabels,
+} from "./matcher.js";
 export {
   holdingConditions,
   visitConditions,
@@ -19,12 +30,11 @@ export {
   exemption,
   conditionKind,
   severityOf,
-  formatDuration,
-  formatTime,
   EXEMPT_WHILE_PAUSED,
   type HeldCondition,
   type ConditionVisitor,
 } from "./conditions.js";
+export { formatDuration, formatTime, isoTime } from "./format.js";
 export { withSetupTest, compareAlerts, compareEvents, toAlert, type AlertEvent } from "./events.js";
 export { diff, type CurrentSnapshot, type DiffResult } from "./diff.js";
 export { judgeWatcher, WATCHER_CONDITION, type WatcherResult } from "./watcher.js";

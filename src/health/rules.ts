@@ -1,5 +1,6 @@
 // The judging rules resolved from config, and how overrides resolve them per connection and condition.
-import type { AlertsConfig, Matcher, RulesConfig } from "../config/schema.js";
+import type { AlertsConfig, RulesConfig } from "../config/schema.js";
+import { anyConditionMatches, compileMatcher, matchesCondition, matchesScope, type CompiledMatcher } from "./matcher.js";
 import type { ConnectionSnapshot, Severity } from "./model.js";
 
 /** The rules that apply to one connection (and condition) after overrides. */
@@ -11,7 +12,7 @@ export interface ResolvedRules {
   staleDefaultMinutes: number;
   fireAfter: number;
   clearAfter: number;
-  /** Conditions not judged: exact names, or kind prefixes such as `warning:*`. */
+  /** Conditions not judged: exact names, or patterns ending in `*` such as `warning:*`. */
   ignore: readonly string[];
 }
 
@@ -20,13 +21,8 @@ export interface RuleOverride {
   /** 3 connection_id or schema, 2 group_id, 1 service, 0 none; ties go to the later entry. */
   rank: number;
   index: number;
-  connectionIds: ReadonlySet<string> | null;
-  groupIds: ReadonlySet<string> | null;
-  services: ReadonlySet<string> | null;
-  schemas: ReadonlySet<string> | null;
-  /** Set when the matcher names conditions: the override then applies only to those. */
-  conditions: readonly string[] | null;
-  severities: readonly Severity[] | null;
+  /** When its conditions or severities are set, the override applies only to those. */
+  match: CompiledMatcher;
   fields: Partial<ResolvedRules>;
 }
 
@@ -52,7 +48,7 @@ const MINUTE_MS = 60_000;
 /** Builds the judging rules from the validated `rules` and `alerts` config sections. */
 export function rulesFromConfig(rules: RulesConfig, alerts: AlertsConfig): Rules {
   const overrides = rules.overrides.map((o, index): RuleOverride => {
-    const m: Matcher = o.match;
+    const m = o.match;
     const fields: Partial<ResolvedRules> = {};
     if (o.stale_minutes !== undefined) fields.staleMinutes = o.stale_minutes;
     if (o.stale_factor !== undefined) fields.staleFactor = o.stale_factor;
@@ -65,12 +61,7 @@ export function rulesFromConfig(rules: RulesConfig, alerts: AlertsConfig): Rules
     return {
       rank,
       index,
-      connectionIds: m.connection_id ? new Set(m.connection_id) : null,
-      groupIds: m.group_id ? new Set(m.group_id) : null,
-      services: m.service ? new Set(m.service) : null,
-      schemas: m.schema ? new Set(m.schema) : null,
-      conditions: m.condition ? [...m.condition] : null,
-      severities: m.severity ? [...m.severity] : null,
+      match: compileMatcher(m),
       fields,
     };
   });
@@ -93,29 +84,9 @@ export function rulesFromConfig(rules: RulesConfig, alerts: AlertsConfig): Rules
   };
 }
 
-function matchesConnection(o: RuleOverride, s: ConnectionSnapshot): boolean {
-  return (
-    (o.connectionIds === null || o.connectionIds.has(s.id)) &&
-    (o.groupIds === null || (s.group_id !== null && o.groupIds.has(s.group_id))) &&
-    (o.services === null || (s.service !== null && o.services.has(s.service))) &&
-    (o.schemas === null || (s.schema !== null && o.schemas.has(s.schema)))
-  );
-}
-
-function matchesCondition(o: RuleOverride, condition: string, severity: Severity): boolean {
-  return (o.conditions === null || o.conditions.some((p) => conditionMatches(p, condition))) && (o.severities === null || o.severities.includes(severity));
-}
-
-/** True when `pattern` (an exact condition name or a kind prefix such as `warning:*`) names `condition`. */
-export function conditionMatches(pattern: string, condition: string): boolean {
-  if (pattern.endsWith(":*")) return condition.startsWith(pattern.slice(0, -1));
-  return pattern === condition;
-}
-
 /** True when `condition` is listed in the ignore patterns. */
 export function isIgnored(r: ResolvedRules, condition: string): boolean {
-  for (const p of r.ignore) if (conditionMatches(p, condition)) return true;
-  return false;
+  return anyConditionMatches(r.ignore, condition);
 }
 
 function apply(base: ResolvedRules, overrides: readonly RuleOverride[]): ResolvedRules {
@@ -130,13 +101,15 @@ function apply(base: ResolvedRules, overrides: readonly RuleOverride[]): Resolve
  * `rules.defaults` itself (no allocation) when no override matches.
  */
 export function effectiveRules(rules: Rules, snapshot: ConnectionSnapshot): EffectiveRules {
+  if (rules.overrides.length === 0) return rules.defaults;
+  const labels = { connection_id: snapshot.id, group_id: snapshot.group_id, service: snapshot.service, schema: snapshot.schema };
   let matched: RuleOverride[] | null = null;
   for (const o of rules.overrides) {
-    if (matchesConnection(o, snapshot)) (matched ??= []).push(o);
+    if (matchesScope(o.match, labels)) (matched ??= []).push(o);
   }
   if (matched === null) return rules.defaults;
-  const narrowed = matched.some((o) => o.conditions !== null || o.severities !== null);
-  const plain = narrowed ? matched.filter((o) => o.conditions === null && o.severities === null) : matched;
+  const narrowed = matched.some((o) => narrowedOverride(o));
+  const plain = narrowed ? matched.filter((o) => !narrowedOverride(o)) : matched;
   return { ...apply(rules.defaults, plain), matched: narrowed ? matched : null };
 }
 
@@ -145,6 +118,10 @@ export function conditionRules(rules: Rules, eff: EffectiveRules, condition: str
   if (eff.matched === null) return eff;
   return apply(
     rules.defaults,
-    eff.matched.filter((o) => matchesCondition(o, condition, severity)),
+    eff.matched.filter((o) => matchesCondition(o.match, condition, severity)),
   );
+}
+
+function narrowedOverride(o: RuleOverride): boolean {
+  return o.match.conditions !== null || o.match.severities !== null;
 }

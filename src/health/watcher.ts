@@ -1,5 +1,5 @@
 // syncwatch watching itself: the `watcher_blind` alert when no cycle has succeeded for too long.
-import { formatDuration } from "./conditions.js";
+import { formatDuration } from "./format.js";
 import { reminderDue, toAlert, type AlertEvent } from "./events.js";
 import { alertKey, WATCHER_CONNECTION_ID, type AlertRecord, type HealthState } from "./model.js";
 import type { Rules } from "./rules.js";

@@ -2,7 +2,7 @@
 import type { Logger } from "pino";
 import type { ChannelName } from "../config/schema.js";
 import { NotifyError, errorMessage } from "../errors.js";
-import { realSleep, type Sleep } from "./clock.js";
+import { realSleep, type Sleep } from "../clock.js";
 import { CHANNEL_NAMES, parseOutbox, type Outbox, type QueuedDigest } from "./outbox.js";
 import type { Notifier, SendProgress } from "./types.js";
 

@@ -1,27 +1,6 @@
-// Human wording shared by every channel: alert order, counts, condition titles, names and times.
-import type { Alert, ResolveReason, Severity } from "../health/model.js";
-
-const SEVERITY_RANK: Record<Severity, number> = { critical: 0, warning: 1 };
-
-/** Digest order: most severe first, firing before resolved, new before reminders, then by name. */
-export function compareAlerts(a: Alert, b: Alert): number {
-  return (
-    SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
-    statusRank(a) - statusRank(b) ||
-    Number(a.reminder) - Number(b.reminder) ||
-    cmp(a.schema, b.schema) ||
-    cmp(a.connection_id, b.connection_id) ||
-    cmp(a.condition, b.condition)
-  );
-}
-
-function statusRank(a: Alert): number {
-  return a.status === "firing" ? 0 : 1;
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+// Human wording shared by every channel: counts, condition titles, names and reasons.
+import { formatDuration } from "../health/format.js";
+import type { Alert, ResolveReason } from "../health/model.js";
 
 /** How many alerts of each kind a digest (or part of it) holds. */
 export interface AlertCounts {
@@ -106,17 +85,6 @@ export function reasonText(reason: ResolveReason): string {
   return REASONS[reason] ?? reason;
 }
 
-/** ISO-8601 UTC with milliseconds, as the webhook payload writes times. */
-export function isoTime(ms: number): string {
-  return new Date(ms).toISOString();
-}
-
-/** "2026-11-22 11:55 UTC": short, unambiguous, for people. */
-export function shortTime(ms: number): string {
-  const iso = new Date(ms).toISOString();
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
-}
-
 /** Cuts `text` to at most `max` characters, ending in "…" when cut. */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
@@ -129,21 +97,9 @@ export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
-/** "2h 5m", "3d 4h", "45s": how long something lasted, for people. */
-export function durationText(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  const d = Math.floor(s / 86_400);
-  const h = Math.floor((s % 86_400) / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  if (d > 0) return h > 0 ? `${d}d ${h}h` : `${d}d`;
-  if (h > 0) return m > 0 ? `${h}h ${m}m` : `${h}h`;
-  if (m > 0) return `${m}m`;
-  return `${s}s`;
-}
-
 /** "lasted 2h 5m" for a resolved alert with a resolve time; "" otherwise. */
 export function lastedText(a: Alert): string {
-  return a.status === "resolved" && a.resolved_at !== null ? `lasted ${durationText(a.resolved_at - a.started_at)}` : "";
+  return a.status === "resolved" && a.resolved_at !== null ? `lasted ${formatDuration(a.resolved_at - a.started_at)}` : "";
 }
 
 /** The one-line gist of a digest: "3 firing, 1 resolved", or for the baseline "3 already firing at start". */

@@ -1,14 +1,14 @@
 // The notify module's public face: builds the configured channels and re-exports the pipeline.
 import type { Logger } from "pino";
 import type { ChannelsConfig } from "../config/schema.js";
-import type { Clock, Sleep } from "./clock.js";
+import type { Clock, Sleep } from "../clock.js";
 import { EmailNotifier } from "./email/email.js";
 import { SlackNotifier } from "./slack/slack.js";
 import type { Notifier } from "./types.js";
 import { WebhookNotifier } from "./webhook/webhook.js";
 
 export { routeAlerts, silenceExpired, type RouteResult } from "./route.js";
-export { matchesAlert, conditionMatches } from "./matcher.js";
+export { compileMatcher, conditionMatches, matches, type AlertMatcher, type CompiledMatcher } from "../health/matcher.js";
 export { emptyOutbox, enqueue, parseOutbox, queuedByChannel, type Outbox, type QueuedDigest, type QueueDrop } from "./outbox.js";
 export { deliver, backoffMs, type DeliverOptions } from "./deliver.js";
 export type { Digest, Notifier, SendProgress } from "./types.js";

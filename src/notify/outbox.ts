@@ -2,7 +2,7 @@
 import * as z from "zod";
 import type { Alert } from "../health/model.js";
 import type { ChannelName } from "../config/schema.js";
-import { compareAlerts } from "./digest-text.js";
+import { compareAlerts } from "../health/events.js";
 import type { Digest } from "./types.js";
 
 /** A digest waiting to be sent, with how many of its leading alerts a multi-part channel already delivered. */

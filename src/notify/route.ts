@@ -1,7 +1,7 @@
 // Routes a cycle's alerts to channels and removes silenced ones (pure; `now` is a parameter).
 import type { Alert } from "../health/model.js";
 import type { AlertsConfig, ChannelName } from "../config/schema.js";
-import { matchesAlert } from "./matcher.js";
+import { compileMatcher, matches, type CompiledMatcher } from "../health/matcher.js";
 
 /** Where a cycle's alerts go, and how many were kept back by a silence. */
 export interface RouteResult {
@@ -24,15 +24,16 @@ export function routeAlerts(
   channels: readonly ChannelName[],
 ): RouteResult {
   const configured = new Set(channels);
-  const active = silences.filter((s) => !silenceExpired(s.until, now));
+  const active = silences.filter((s) => !silenceExpired(s.until, now)).map((s) => compileMatcher(s.match));
+  const compiled = routes.map((r) => ({ match: compileMatcher(r.match), channels: r.channels, continue: r.continue }));
   const byChannel = new Map<ChannelName, Alert[]>();
   let silenced = 0;
   for (const alert of alerts) {
-    if (active.some((s) => matchesAlert(s.match, alert))) {
+    if (active.some((m) => matches(m, alert))) {
       silenced++;
       continue;
     }
-    for (const channel of channelsFor(alert, routes, channels)) {
+    for (const channel of channelsFor(alert, compiled, channels)) {
       if (!configured.has(channel)) continue;
       const list = byChannel.get(channel);
       if (list) list.push(alert);
@@ -42,12 +43,19 @@ export function routeAlerts(
   return { byChannel, silenced };
 }
 
+/** A route with its matcher prepared. */
+interface CompiledRoute {
+  match: CompiledMatcher;
+  channels: readonly ChannelName[];
+  continue: boolean;
+}
+
 /** The channels an alert's routes name (deduplicated, in first-named order), or all channels when no route matches. */
-function channelsFor(alert: Alert, routes: AlertsConfig["routes"], all: readonly ChannelName[]): ChannelName[] {
+function channelsFor(alert: Alert, routes: readonly CompiledRoute[], all: readonly ChannelName[]): ChannelName[] {
   const out = new Set<ChannelName>();
   let matched = false;
   for (const route of routes) {
-    if (!matchesAlert(route.match, alert)) continue;
+    if (!matches(route.match, alert)) continue;
     matched = true;
     for (const c of route.channels) out.add(c);
     if (!route.continue) break;

@@ -1,7 +1,8 @@
 // Turns a digest into an email: subject, plain text and HTML bodies (pure; every value HTML-escaped).
 import type { Alert } from "../../health/model.js";
 import type { Digest } from "../types.js";
-import { alertName, conditionTitle, countAlerts, digestHeadline, isoTime, lastedText, reasonText, severityLine } from "../digest-text.js";
+import { isoTime } from "../../health/format.js";
+import { alertName, conditionTitle, countAlerts, digestHeadline, lastedText, reasonText, severityLine } from "../digest-text.js";
 
 /** Options of the email builder. */
 export interface EmailMessageOptions {

@@ -1,5 +1,6 @@
 // Turns a digest into one Slack Block Kit message within Slack's limits (pure).
 import type { IncomingWebhookSendArguments } from "@slack/webhook";
+import { formatTime } from "../../health/format.js";
 import type { Alert } from "../../health/model.js";
 import type { Digest } from "../types.js";
 import {
@@ -12,7 +13,6 @@ import {
   plural,
   reasonText,
   severityLine,
-  shortTime,
   truncate,
 } from "../digest-text.js";
 
@@ -126,7 +126,7 @@ function fallbackText(digest: Digest, headline: string, shown: number): string {
 
 /** Slack's date token: rendered in the reader's time zone, with a UTC fallback. */
 function slackDate(ms: number): string {
-  return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${shortTime(ms)}>`;
+  return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${formatTime(ms)}>`;
 }
 
 /**

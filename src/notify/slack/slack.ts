@@ -5,7 +5,7 @@ import type { FetchFunction } from "@slack/webhook";
 import type { Logger } from "pino";
 import type * as Undici from "undici";
 import { NotifyError } from "../../errors.js";
-import { realSleep, type Clock, type Sleep } from "../clock.js";
+import { realSleep, type Clock, type Sleep } from "../../clock.js";
 import { parseRetryAfter } from "../../http/retry-after.js";
 import { loadUndici } from "../../http/undici.js";
 import { httpStatusError, transportError } from "../http-failure.js";

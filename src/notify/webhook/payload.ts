@@ -1,4 +1,5 @@
 // Turns a digest into the JSON webhook payloads of SPEC §3, split over several POSTs past a size (pure).
+import { isoTime } from "../../health/format.js";
 import type { Alert, ResolveReason, Severity } from "../../health/model.js";
 import type { Digest } from "../types.js";
 
@@ -37,7 +38,7 @@ export interface WebhookPayloadOptions {
 /** The POST bodies of a digest, in order; none for an empty digest. */
 export function buildWebhookPayloads(digest: Digest, opts: WebhookPayloadOptions): WebhookPayload[] {
   const size = Math.max(1, Math.floor(opts.maxAlertsPerPost));
-  const sentAt = new Date(opts.now).toISOString();
+  const sentAt = isoTime(opts.now);
   const out: WebhookPayload[] = [];
   for (let i = 0; i < digest.alerts.length; i += size) {
     out.push({ version: "1", source: "syncwatch", sent_at: sentAt, alerts: digest.alerts.slice(i, i + size).map(toWebhookAlert) });
@@ -56,8 +57,8 @@ export function toWebhookAlert(a: Alert): WebhookAlert {
     service: a.service,
     schema: a.schema,
     summary: a.summary,
-    started_at: new Date(a.started_at).toISOString(),
-    resolved_at: a.resolved_at === null ? null : new Date(a.resolved_at).toISOString(),
+    started_at: isoTime(a.started_at),
+    resolved_at: a.resolved_at === null ? null : isoTime(a.resolved_at),
     reason: a.reason,
     reminder: a.reminder,
   };

@@ -1,7 +1,7 @@
 // Posts digests to a generic JSON webhook (undici), split over several POSTs past a size, resuming after accepted parts.
 import type { Logger } from "pino";
 import type * as Undici from "undici";
-import type { Clock } from "../clock.js";
+import type { Clock } from "../../clock.js";
 import { parseRetryAfter } from "../../http/retry-after.js";
 import { loadUndici } from "../../http/undici.js";
 import { bodySnippet, httpStatusError, transportError } from "../http-failure.js";
