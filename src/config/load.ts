@@ -5,6 +5,8 @@ import type * as Yaml from "yaml";
 import { validateDetailed as validateCron } from "node-cron";
 import type * as z from "zod";
 import { ConfigError, type ConfigIssue } from "../errors.js";
+import { CHANNEL_LIST, CHANNEL_NAMES } from "../notify/registry.js";
+import { MASKED, maskToken } from "./mask.js";
 import { configSchema, type Config } from "./schema.js";
 
 const require = createRequire(import.meta.url);
@@ -20,11 +22,6 @@ interface EnvBinding {
 }
 
 const toPort = (text: string): unknown => (/^\d+$/.test(text.trim()) ? Number(text.trim()) : text);
-const toList = (text: string): string[] =>
-  text
-    .split(",")
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
 
 /** Every environment variable syncwatch reads (SPEC section 5), and the config key it overrides. */
 export const ENV_BINDINGS: readonly EnvBinding[] = [
@@ -35,11 +32,7 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { variable: "SYNCWATCH_STATE_FILE", path: ["state_file"], secret: false },
   { variable: "SYNCWATCH_METRICS_PORT", path: ["server", "port"], secret: false, parse: toPort },
   { variable: "SYNCWATCH_METRICS_HOST", path: ["server", "host"], secret: false },
-  { variable: "SLACK_WEBHOOK_URL", path: ["channels", "slack", "webhook_url"], secret: true },
-  { variable: "SMTP_URL", path: ["channels", "email", "smtp_url"], secret: true },
-  { variable: "ALERT_EMAIL_FROM", path: ["channels", "email", "from"], secret: false },
-  { variable: "ALERT_EMAIL_TO", path: ["channels", "email", "to"], secret: false, parse: toList },
-  { variable: "ALERT_WEBHOOK_URL", path: ["channels", "webhook", "url"], secret: true },
+  ...CHANNEL_LIST.flatMap((c) => c.env.map((e) => ({ variable: e.variable, path: ["channels", c.name, e.key], secret: e.secret, parse: e.parse }))),
   { variable: "LOG_LEVEL", path: ["log_level"], secret: false },
 ];
 
@@ -127,20 +120,10 @@ export function collectSecrets(config: Config): string[] {
   add(api_secret);
   add(api_key);
   if (api_key && api_secret) add(Buffer.from(`${api_key}:${api_secret}`).toString("base64"));
-  add(config.channels.slack?.webhook_url);
-  add(config.channels.webhook?.url);
-  const smtp = config.channels.email?.smtp_url;
-  add(smtp);
-  if (smtp) {
-    try {
-      const u = new URL(smtp);
-      add(u.password);
-      add(decodeURIComponent(u.password));
-    } catch {
-      // validated elsewhere
-    }
+  for (const channel of CHANNEL_LIST) {
+    const c: unknown = config.channels[channel.name];
+    if (c !== undefined) for (const secret of channel.secrets(c)) add(secret);
   }
-  for (const v of Object.values(config.channels.webhook?.headers ?? {})) add(v);
   return [...out];
 }
 
@@ -149,28 +132,13 @@ export function maskConfig(config: Config): Config {
   const copy = structuredClone(config);
   const f = copy.fivetran;
   if (f.api_key) f.api_key = maskToken(f.api_key);
-  if (f.api_secret) f.api_secret = "********";
-  if (copy.channels.slack) copy.channels.slack.webhook_url = maskUrl(copy.channels.slack.webhook_url);
-  if (copy.channels.webhook) {
-    copy.channels.webhook.url = maskUrl(copy.channels.webhook.url);
-    copy.channels.webhook.headers = Object.fromEntries(Object.keys(copy.channels.webhook.headers).map((k) => [k, "********"]));
+  if (f.api_secret) f.api_secret = MASKED;
+  const channels = copy.channels as Record<string, unknown>;
+  for (const channel of CHANNEL_LIST) {
+    const c = channels[channel.name];
+    if (c !== undefined) channels[channel.name] = channel.mask(c);
   }
-  if (copy.channels.email) copy.channels.email.smtp_url = maskUrl(copy.channels.email.smtp_url, true);
   return copy;
-}
-
-function maskToken(token: string): string {
-  return token.length > 8 ? `${token.slice(0, 4)}…(masked)` : "********";
-}
-
-function maskUrl(url: string, keepHostPort = false): string {
-  try {
-    const u = new URL(url);
-    const user = u.username ? `${decodeURIComponent(u.username)}:********@` : "";
-    return keepHostPort ? `${u.protocol}//${user}${u.host}` : `${u.protocol}//${u.host}/********`;
-  } catch {
-    return "********";
-  }
 }
 
 function readEnv(
@@ -237,7 +205,7 @@ function semanticIssues(config: Config, fromEnv: Map<string, string>): ConfigIss
       message: `"${config.schedule}" is not a cron expression (5 fields, or 6 with seconds)${detail ? `: ${detail}` : ""}`,
     });
   }
-  const configured = new Set(Object.entries(config.channels).filter(([k, v]) => k !== "delivery" && v).map(([k]) => k));
+  const configured = new Set(CHANNEL_NAMES.filter((name) => config.channels[name] !== undefined));
   config.alerts.routes.forEach((route, i) => {
     for (const channel of route.channels) {
       if (!configured.has(channel)) {

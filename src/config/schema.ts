@@ -1,9 +1,7 @@
 // The configuration schema: the one home of every key and default. Unknown keys are errors.
 import * as z from "zod";
-
-const positiveInt = z.number().int().positive();
-const nonNegInt = z.number().int().nonnegative();
-const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
+import { CHANNEL_LIST, CHANNEL_NAMES, type CHANNELS, type ChannelName } from "../notify/registry.js";
+import { httpUrl, nonNegInt, positiveInt } from "./fields.js";
 
 /** Which alerts a route, a silence or an override applies to; every given field must match. */
 export const matcherSchema = z
@@ -103,7 +101,7 @@ export const alertsSchema = z.strictObject({
     .array(
       z.strictObject({
         match: matcherSchema,
-        channels: z.array(z.enum(["slack", "email", "webhook"])),
+        channels: z.array(z.enum(CHANNEL_NAMES as [ChannelName, ...ChannelName[]])),
         continue: z.boolean().default(false),
       }),
     )
@@ -120,33 +118,12 @@ export const alertsSchema = z.strictObject({
     .default([]),
 });
 
-const slackSchema = z.strictObject({
-  webhook_url: httpUrl,
-  /** Alerts listed in one message; the rest are summarised as "and N more". */
-  max_alerts: positiveInt.max(45).default(40),
-  username: z.string().optional(),
-  icon_emoji: z.string().optional(),
-});
-
-const emailSchema = z.strictObject({
-  smtp_url: z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL"),
-  from: z.string().min(3),
-  to: z.array(z.string().min(3)).min(1),
-  subject_prefix: z.string().default("[syncwatch]"),
-  max_alerts: positiveInt.default(500),
-});
-
-const webhookSchema = z.strictObject({
-  url: httpUrl,
-  /** A cycle's alerts are split over several POSTs past this many; nothing is truncated. */
-  max_alerts_per_post: positiveInt.default(1000),
-  headers: z.record(z.string(), z.string()).default({}),
-});
+/** `channels.<name>` for every channel of the registry, each optional: a channel is on when it is configured. */
+type ChannelShapes = { [C in (typeof CHANNELS)[number] as C["name"]]: z.ZodOptional<C["configSchema"]> };
+const channelShapes = Object.fromEntries(CHANNEL_LIST.map((c) => [c.name, c.configSchema.optional()])) as ChannelShapes;
 
 export const channelsSchema = z.strictObject({
-  slack: slackSchema.optional(),
-  email: emailSchema.optional(),
-  webhook: webhookSchema.optional(),
+  ...channelShapes,
   delivery: z
     .strictObject({
       /** Attempts per digest within one cycle before it is kept for the next cycle. */
@@ -187,4 +164,4 @@ export type FivetranConfig = Config["fivetran"];
 export type RulesConfig = Config["rules"];
 export type AlertsConfig = Config["alerts"];
 export type ChannelsConfig = Config["channels"];
-export type ChannelName = "slack" | "email" | "webhook";
+export type { ChannelName };

@@ -1,9 +1,9 @@
 // Sends the outbox: channels in parallel, each channel's digests strictly in order, with retry and backoff.
 import type { Logger } from "pino";
-import type { ChannelName } from "../config/schema.js";
 import { NotifyError, errorMessage } from "../errors.js";
 import { realSleep, type Sleep } from "../clock.js";
-import { CHANNEL_NAMES, parseOutbox, type Outbox, type QueuedDigest } from "./outbox.js";
+import { parseOutbox, type Outbox, type QueuedDigest } from "./outbox.js";
+import { CHANNEL_NAMES, type ChannelName } from "./registry.js";
 import type { Notifier, SendProgress } from "./types.js";
 
 /** Options of one delivery round (one per cycle). */

@@ -1,6 +1,6 @@
 // Classifies failed HTTP deliveries (status codes, Retry-After, transport errors) into NotifyErrors.
 import { NotifyError, type FailureReason } from "../errors.js";
-import type { ChannelName } from "../config/schema.js";
+import type { ChannelName } from "./registry.js";
 import { TIMEOUT_CODES, errorCodeOf } from "../http/transport-errors.js";
 import { safeCause, scrub } from "./redact.js";
 

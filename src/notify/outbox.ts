@@ -1,7 +1,7 @@
 // The outbox: digests waiting per channel, as plain JSON persisted in the state file; building and bounding it.
 import * as z from "zod";
 import type { Alert } from "../health/model.js";
-import type { ChannelName } from "../config/schema.js";
+import { CHANNEL_NAMES, type ChannelName } from "./registry.js";
 import { compareAlerts } from "../health/events.js";
 import type { Digest } from "./types.js";
 
@@ -15,9 +15,6 @@ export interface QueuedDigest extends Digest {
 export interface Outbox {
   channels: Partial<Record<ChannelName, QueuedDigest[]>>;
 }
-
-/** The channel names an outbox may hold. */
-export const CHANNEL_NAMES: readonly ChannelName[] = ["slack", "email", "webhook"];
 
 /** An outbox with nothing queued. */
 export function emptyOutbox(): Outbox {

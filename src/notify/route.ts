@@ -1,6 +1,7 @@
 // Routes a cycle's alerts to channels and removes silenced ones (pure; `now` is a parameter).
 import type { Alert } from "../health/model.js";
-import type { AlertsConfig, ChannelName } from "../config/schema.js";
+import type { AlertsConfig } from "../config/schema.js";
+import type { ChannelName } from "./registry.js";
 import { compileMatcher, matches, type CompiledMatcher } from "../health/matcher.js";
 
 /** Where a cycle's alerts go, and how many were kept back by a silence. */

@@ -1,6 +1,6 @@
 // The Notifier interface every channel implements, and the digest it sends.
 import type { Alert } from "../health/model.js";
-import type { ChannelName } from "../config/schema.js";
+import type { ChannelName } from "./registry.js";
 
 /** All notifications of one cycle for one channel, sent as one message (or a few, where a channel must split). */
 export interface Digest {
