@@ -1,52 +1,13 @@
 // A simulated Fivetran account: generated connections of realistic shape that scripts can break, fix, pause, remove...
-import { pick, seededRandom, weighted } from "./random.js";
+import { applyAction } from "./actions.js";
+import type { CorruptKind, SimConnection } from "./connection.js";
+import { generateConnection, uniqueName } from "./generate.js";
+import { pick, seededRandom } from "./random.js";
+import { cleanItem, iso, wireItem } from "./wire.js";
 
-/** A warning or task as the API shows it. */
-export interface SimNotice {
-  code: string;
-  message: string;
-  details?: string;
-}
-
-/** Ways `corrupt()` makes an item unreadable or odd in listings. */
-export type CorruptKind = "no_id" | "status_not_object" | "succeeded_at_number" | "nulls_everywhere" | "unknown_enums";
-
-/** One simulated connection. `succeededAt` is only the stored value; live connections compute theirs from the clock. */
-interface SimConnection {
-  id: string;
-  group_id: string;
-  service: string;
-  schema: string;
-  connected_by: string;
-  created_at: number;
-  paused: boolean;
-  schedule_type: "auto" | "manual";
-  sync_frequency: number | null;
-  data_delay_sensitivity: string;
-  data_delay_threshold: number;
-  setup_state: string;
-  sync_state: string;
-  update_state: string;
-  is_historical_sync: boolean;
-  warnings: SimNotice[];
-  tasks: SimNotice[];
-  failed_at: number | null;
-  rescheduled_for: number | null;
-  daily_sync_time: string;
-  /** Syncs keep succeeding on the schedule (unless paused or manual): succeeded_at follows the clock. */
-  live: boolean;
-  /** Start of the sync slots of a live connection (epoch ms). */
-  phase: number;
-  /** succeeded_at when not live. */
-  succeededAt: number | null;
-  setupTest: { title: string; message: string } | null;
-  corrupt: CorruptKind | null;
-  /** Bumped on every change; with succeeded_at it keys the cached JSON. */
-  version: number;
-  cacheVersion: number;
-  cacheSucceeded: number | null;
-  cacheJson: string;
-}
+const DAY = 86_400_000;
+const MINUTE = 60_000;
+export type { CorruptKind, SimNotice } from "./connection.js";
 
 /** How to generate an account. */
 export interface SimAccountOptions {
@@ -58,52 +19,6 @@ export interface SimAccountOptions {
   /** The account's clock (epoch ms); tests pass a fake one. */
   now?: () => number;
 }
-
-const SERVICES: readonly (readonly [string, number])[] = [
-  ["salesforce", 8],
-  ["postgres", 8],
-  ["google_ads", 6],
-  ["hubspot", 6],
-  ["stripe", 5],
-  ["netsuite", 3],
-  ["shopify", 4],
-  ["zendesk", 4],
-  ["mysql", 5],
-  ["facebook_ads", 5],
-  ["google_analytics_4", 5],
-  ["jira", 3],
-  ["snowflake", 2],
-  ["s3", 3],
-  ["google_sheets", 4],
-  ["workday", 1],
-  ["marketo", 2],
-  ["intercom", 2],
-];
-const FREQUENCIES: readonly (readonly [number, number])[] = [
-  [5, 3],
-  [15, 8],
-  [30, 8],
-  [60, 20],
-  [120, 8],
-  [180, 8],
-  [360, 25],
-  [720, 8],
-  [1440, 12],
-];
-const ADJECTIVES = [
-  "decisive", "rapid", "quiet", "amber", "brave", "calm", "dusty", "eager", "fancy", "gentle", "humble", "icy", "jolly",
-  "keen", "lively", "mellow", "noble", "odd", "proud", "quick", "rustic", "silent", "tidy", "upbeat", "vivid", "witty",
-  "young", "zesty", "bold", "crisp", "daring", "early", "fuzzy", "grand", "hazy", "ideal", "jumpy", "kind", "lunar", "merry",
-];
-const NOUNS = [
-  "wombat", "sickle", "otter", "falcon", "maple", "harbor", "canyon", "pebble", "lantern", "meadow", "walrus", "comet",
-  "badger", "cactus", "dolphin", "ember", "fjord", "glacier", "heron", "island", "jaguar", "kettle", "lagoon", "magpie",
-  "nectar", "orchid", "panda", "quartz", "raven", "saddle", "tundra", "urchin", "violet", "willow", "yak", "zephyr",
-  "anchor", "beacon", "cobalt", "delta",
-];
-
-const DAY = 86_400_000;
-const MINUTE = 60_000;
 
 /** The simulated account: connections, groups, and the scripted changes tests and the demo make. */
 export class SimAccount {
@@ -125,7 +40,7 @@ export class SimAccount {
     const groupCount = Math.max(1, opts.groups);
     const t = this.now();
     for (let g = 0; g < groupCount; g++) {
-      const id = this.uniqueName(g, "g");
+      const id = uniqueName(g, "g");
       this.groups.push({ id, name: `${pick(this.random, ["Warehouse", "Analytics", "Finance", "Marketing", "Product", "Sales"])} ${g + 1}`, created_at: t - 900 * DAY });
     }
     const fraction = Math.min(1, Math.max(0, opts.brokenFraction ?? 0));
@@ -187,7 +102,7 @@ export class SimAccount {
     if (c.cacheVersion !== c.version || c.cacheSucceeded !== succeeded || c.cacheJson === "") {
       c.cacheVersion = c.version;
       c.cacheSucceeded = succeeded;
-      c.cacheJson = JSON.stringify(this.item(c, succeeded));
+      c.cacheJson = JSON.stringify(wireItem(c, succeeded));
     }
     return c.cacheJson;
   }
@@ -195,14 +110,14 @@ export class SimAccount {
   /** One connection as the listing shows it, or undefined. */
   get(id: string): Record<string, unknown> | undefined {
     const c = this.byId.get(id);
-    return c ? this.item(c, this.succeededAt(c)) : undefined;
+    return c ? wireItem(c, this.succeededAt(c)) : undefined;
   }
 
   /** The details endpoint's view: the listing item plus setup tests and config. */
   details(id: string): Record<string, unknown> | undefined {
     const c = this.byId.get(id);
     if (!c) return undefined;
-    const base = this.cleanItem(c, this.succeededAt(c));
+    const base = cleanItem(c, this.succeededAt(c));
     const setup_tests = c.setupTest
       ? [
           { title: "Host Connection", status: "PASSED", message: "" },
@@ -214,7 +129,7 @@ export class SimAccount {
 
   /** Every connection as the API would list it now (corruptions included). */
   truth(): Record<string, unknown>[] {
-    return this.list.map((c) => this.item(c, this.succeededAt(c)));
+    return this.list.map((c) => wireItem(c, this.succeededAt(c)));
   }
 
   /** Setup broken, with the setup test that failed (shown by the details endpoint). */
@@ -358,51 +273,7 @@ export class SimAccount {
 
   /** Runs one named action (the control API's way in); returns what the action returns. */
   apply(action: string, args: Record<string, unknown>): unknown {
-    const id = typeof args.id === "string" ? args.id : "";
-    const str = (k: string): string | undefined => (typeof args[k] === "string" ? (args[k]) : undefined);
-    const num = (k: string): number | undefined => (typeof args[k] === "number" ? (args[k]) : undefined);
-    switch (action) {
-      case "break":
-        return this.break(id, { title: str("title"), message: str("message") });
-      case "fix":
-        return this.fix(id);
-      case "fail":
-        return this.fail(id);
-      case "delay":
-        return this.delay(id);
-      case "makeStale":
-      case "stale":
-        return this.makeStale(id, num("hours") ?? 72);
-      case "warn":
-        return this.warn(id, str("code") ?? "warning", str("message"));
-      case "clearWarning":
-        return this.clearWarning(id, str("code") ?? "");
-      case "addTask":
-      case "task":
-        return this.addTask(id, str("code") ?? "task", str("message"));
-      case "clearTask":
-        return this.clearTask(id, str("code") ?? "");
-      case "pause":
-        return this.pause(id);
-      case "resume":
-        return this.resume(id);
-      case "manual":
-        return this.setManual(id, args.manual !== false);
-      case "resync":
-        return this.resync(id);
-      case "reschedule":
-        return this.reschedule(id, num("minutes"));
-      case "remove":
-        return this.remove(id);
-      case "add":
-        return this.add({ group_id: str("group_id"), service: str("service"), schema: str("schema"), paused: args.paused === true, sync_frequency: num("sync_frequency") });
-      case "corrupt":
-        return this.corrupt(id, (str("kind") ?? "status_not_object") as CorruptKind);
-      case "uncorrupt":
-        return this.uncorrupt(id);
-      default:
-        throw new Error(`unknown action "${action}"`);
-    }
+    return applyAction(this, action, args);
   }
 
   /** succeeded_at now (epoch ms) for a connection: computed on its schedule while live. */
@@ -451,119 +322,7 @@ export class SimAccount {
     this.revision++;
   }
 
-  private uniqueName(i: number, prefix = ""): string {
-    const a = ADJECTIVES[i % ADJECTIVES.length]!;
-    const n = NOUNS[Math.floor(i / ADJECTIVES.length) % NOUNS.length]!;
-    const round = Math.floor(i / (ADJECTIVES.length * NOUNS.length));
-    return `${prefix ? `${prefix}_` : ""}${a}_${n}${round > 0 ? `_${round.toString(36)}` : ""}`;
-  }
-
   private generate(groupId: string): SimConnection {
-    const r = this.random;
-    const now = this.now();
-    const index = this.serial++;
-    const service = weighted(r, SERVICES);
-    const manual = r() < 0.03;
-    const paused = r() < 0.05;
-    const freq = r() < 0.02 ? null : weighted(r, FREQUENCIES);
-    const custom = r() < 0.03;
-    const effFreq = freq ?? 1440;
-    const created = now - Math.floor((30 + r() * 900) * DAY);
-    const phase = now - Math.floor(r() * effFreq * MINUTE);
-    const idle = paused || manual;
-    const succeededAt = idle ? now - Math.floor(r() * 20 * DAY) : null;
-    const oldFailure = r() < 0.2;
-    const c: SimConnection = {
-      id: this.uniqueName(index),
-      group_id: groupId,
-      service,
-      schema: `${service}_${index.toString(36)}`,
-      connected_by: pick(r, ["priceless_odour", "humble_tiger", "frosty_maple"]),
-      created_at: created,
-      paused,
-      schedule_type: manual ? "manual" : "auto",
-      sync_frequency: freq,
-      data_delay_sensitivity: custom ? "CUSTOM" : weighted(r, [["NORMAL", 8], ["LOW", 1], ["HIGH", 1]] as const),
-      data_delay_threshold: custom ? 2 * effFreq + 120 : 0,
-      setup_state: "connected",
-      sync_state: paused ? "paused" : r() < 0.05 ? "syncing" : "scheduled",
-      update_state: "on_schedule",
-      is_historical_sync: false,
-      warnings: [],
-      tasks: [],
-      // An old failure, well before the latest success.
-      failed_at: oldFailure ? now - (effFreq * MINUTE + Math.floor(r() * 30 * DAY)) - (idle ? 21 * DAY : 0) : null,
-      rescheduled_for: null,
-      daily_sync_time: `${String(new Date(phase).getUTCHours()).padStart(2, "0")}:00`,
-      // Paused and manual connections stay live: their stored success shows until they are resumed or set to auto.
-      live: true,
-      phase,
-      succeededAt,
-      setupTest: null,
-      corrupt: null,
-      version: 0,
-      cacheVersion: -1,
-      cacheSucceeded: null,
-      cacheJson: "",
-    };
-    return c;
+    return generateConnection(this.random, this.now(), this.serial++, groupId);
   }
-
-  private cleanItem(c: SimConnection, succeeded: number | null): Record<string, unknown> {
-    return {
-      id: c.id,
-      group_id: c.group_id,
-      service: c.service,
-      service_version: 1,
-      schema: c.schema,
-      connected_by: c.connected_by,
-      created_at: iso(c.created_at),
-      succeeded_at: succeeded === null ? null : iso(succeeded),
-      failed_at: c.failed_at === null ? null : iso(c.failed_at),
-      paused: c.paused,
-      pause_after_trial: false,
-      sync_frequency: c.sync_frequency,
-      ...(c.sync_frequency === 1440 ? { daily_sync_time: c.daily_sync_time } : {}),
-      schedule_type: c.schedule_type,
-      data_delay_sensitivity: c.data_delay_sensitivity,
-      data_delay_threshold: c.data_delay_threshold,
-      networking_method: "Directly",
-      status: {
-        setup_state: c.setup_state,
-        schema_status: "ready",
-        sync_state: c.sync_state,
-        update_state: c.update_state,
-        is_historical_sync: c.is_historical_sync,
-        tasks: c.tasks,
-        warnings: c.warnings,
-        rescheduled_for: c.rescheduled_for === null ? null : iso(c.rescheduled_for),
-      },
-    };
-  }
-
-  private item(c: SimConnection, succeeded: number | null): Record<string, unknown> {
-    const item = this.cleanItem(c, succeeded);
-    switch (c.corrupt) {
-      case null:
-        return item;
-      case "no_id":
-        return { ...item, id: null };
-      case "status_not_object":
-        return { ...item, status: "broken" };
-      case "succeeded_at_number":
-        return { ...item, succeeded_at: 1_700_000_000 };
-      case "nulls_everywhere":
-        return Object.fromEntries(Object.keys(item).map((k) => [k, k === "id" ? c.id : null]));
-      case "unknown_enums":
-        return {
-          ...item,
-          schedule_type: "quantum",
-          status: { ...(item.status as object), setup_state: "reticulating", sync_state: "pondering", update_state: "sideways" },
-        };
-    }
-  }
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
 }

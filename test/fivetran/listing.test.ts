@@ -2,7 +2,7 @@
 import diagnostics from "node:diagnostics_channel";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ApiError } from "../../src/errors.js";
-import { tailCursor } from "../../src/fivetran/source.js";
+import { tailCursor } from "../../src/fivetran/listing.js";
 import { harness, item, json, page, startApi, type FakeApi } from "./fake-api.js";
 
 let api: FakeApi | null = null;

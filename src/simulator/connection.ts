@@ -1,0 +1,49 @@
+// One simulated connection as the account stores it, and the kinds of broken items `corrupt()` can make of it.
+
+/** A warning or task as the API shows it. */
+export interface SimNotice {
+  code: string;
+  message: string;
+  details?: string;
+}
+
+/** Ways `corrupt()` makes an item unreadable or odd in listings. */
+export type CorruptKind = "no_id" | "status_not_object" | "succeeded_at_number" | "nulls_everywhere" | "unknown_enums";
+
+/** One simulated connection. `succeededAt` is only the stored value; live connections compute theirs from the clock. */
+export interface SimConnection {
+  id: string;
+  group_id: string;
+  service: string;
+  schema: string;
+  connected_by: string;
+  created_at: number;
+  paused: boolean;
+  schedule_type: "auto" | "manual";
+  sync_frequency: number | null;
+  data_delay_sensitivity: string;
+  data_delay_threshold: number;
+  setup_state: string;
+  sync_state: string;
+  update_state: string;
+  is_historical_sync: boolean;
+  warnings: SimNotice[];
+  tasks: SimNotice[];
+  failed_at: number | null;
+  rescheduled_for: number | null;
+  daily_sync_time: string;
+  /** Syncs keep succeeding on the schedule (unless paused or manual): succeeded_at follows the clock. */
+  live: boolean;
+  /** Start of the sync slots of a live connection (epoch ms). */
+  phase: number;
+  /** succeeded_at when not live. */
+  succeededAt: number | null;
+  setupTest: { title: string; message: string } | null;
+  corrupt: CorruptKind | null;
+  /** Bumped on every change; with succeeded_at it keys the cached JSON. */
+  version: number;
+  cacheVersion: number;
+  cacheSucceeded: number | null;
+  cacheJson: string;
+}
+

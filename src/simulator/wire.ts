@@ -1,0 +1,63 @@
+// How a simulated connection looks on the wire: the listing item (with its corruptions) and ISO times.
+import type { SimConnection } from "./connection.js";
+
+/** The listing item of a connection as Fivetran sends it, without corruptions. */
+export function cleanItem(c: SimConnection, succeeded: number | null): Record<string, unknown> {
+  return {
+    id: c.id,
+    group_id: c.group_id,
+    service: c.service,
+    service_version: 1,
+    schema: c.schema,
+    connected_by: c.connected_by,
+    created_at: iso(c.created_at),
+    succeeded_at: succeeded === null ? null : iso(succeeded),
+    failed_at: c.failed_at === null ? null : iso(c.failed_at),
+    paused: c.paused,
+    pause_after_trial: false,
+    sync_frequency: c.sync_frequency,
+    ...(c.sync_frequency === 1440 ? { daily_sync_time: c.daily_sync_time } : {}),
+    schedule_type: c.schedule_type,
+    data_delay_sensitivity: c.data_delay_sensitivity,
+    data_delay_threshold: c.data_delay_threshold,
+    networking_method: "Directly",
+    status: {
+      setup_state: c.setup_state,
+      schema_status: "ready",
+      sync_state: c.sync_state,
+      update_state: c.update_state,
+      is_historical_sync: c.is_historical_sync,
+      tasks: c.tasks,
+      warnings: c.warnings,
+      rescheduled_for: c.rescheduled_for === null ? null : iso(c.rescheduled_for),
+    },
+  };
+}
+
+/** The listing item as served: `cleanItem` with the connection's corruption, if any, applied. */
+export function wireItem(c: SimConnection, succeeded: number | null): Record<string, unknown> {
+  const item = cleanItem(c, succeeded);
+  switch (c.corrupt) {
+    case null:
+      return item;
+    case "no_id":
+      return { ...item, id: null };
+    case "status_not_object":
+      return { ...item, status: "broken" };
+    case "succeeded_at_number":
+      return { ...item, succeeded_at: 1_700_000_000 };
+    case "nulls_everywhere":
+      return Object.fromEntries(Object.keys(item).map((k) => [k, k === "id" ? c.id : null]));
+    case "unknown_enums":
+      return {
+        ...item,
+        schedule_type: "quantum",
+        status: { ...(item.status as object), setup_state: "reticulating", sync_state: "pondering", update_state: "sideways" },
+      };
+  }
+}
+
+/** Epoch ms as an ISO-8601 string. */
+export function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
