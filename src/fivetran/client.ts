@@ -5,6 +5,7 @@ import { ApiError, type FailureReason } from "../errors.js";
 import type { FivetranConfig } from "../config/schema.js";
 import { realSleep, type Sleep } from "../clock.js";
 import { parseRetryAfter } from "../http/retry-after.js";
+import { nextRetry, type RetryPolicy } from "../http/retry-policy.js";
 import { TIMEOUT_CODES, errorCodeOf } from "../http/transport-errors.js";
 import { loadPoolKit, type PoolKit } from "../http/undici.js";
 export { parseRetryAfter };
@@ -134,7 +135,6 @@ export class FivetranClient {
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) throw this.aborted(what, signal.reason);
       let failure: ApiError;
-      let waitMs: number | null = null;
       let reported = false;
       opts.onAttempt?.();
       try {
@@ -162,10 +162,6 @@ export class FivetranClient {
         } else {
           const detail = await this.errorDetail(res.body);
           failure = this.statusError(what, status, detail, res.headers, attempt, maxAttempts);
-          if (status === 429 && failure.retryAfterMs !== null) {
-            if (failure.retryAfterMs > maxWaitMs) throw failure;
-            waitMs = failure.retryAfterMs;
-          }
           if (!failure.retryable) throw failure;
         }
       } catch (err) {
@@ -174,8 +170,10 @@ export class FivetranClient {
         if (signal?.aborted) throw this.aborted(what, err);
         failure = this.transportError(what, err, attempt, maxAttempts);
       }
-      if (attempt >= maxAttempts) throw failure;
-      const delay = waitMs ?? this.backoff(attempt);
+      // A Retry-After longer than the cycle can afford ends the cycle: the daemon holds until then.
+      const next = nextRetry(this.retryPolicy(maxAttempts), attempt, failure.retryAfterMs, maxWaitMs);
+      if (!next.retry) throw failure;
+      const delay = next.waitMs;
       this.logger.debug({ what, attempt, delay_ms: delay, reason: failure.reason }, `retry ${what}: ${failure.message}`);
       try {
         await this.sleep(delay, signal);
@@ -190,10 +188,9 @@ export class FivetranClient {
     await this.pool.close();
   }
 
-  private backoff(attempt: number): number {
+  private retryPolicy(maxAttempts: number): RetryPolicy {
     const { base_delay_ms, max_delay_ms } = this.config.retry;
-    const cap = Math.min(max_delay_ms, base_delay_ms * 2 ** (attempt - 1));
-    return Math.floor(this.random() * cap);
+    return { maxAttempts, baseDelayMs: base_delay_ms, maxDelayMs: max_delay_ms, random: this.random };
   }
 
   private readRateLimit(headers: Record<string, string | string[] | undefined>): void {

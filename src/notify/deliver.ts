@@ -2,6 +2,7 @@
 import type { Logger } from "pino";
 import { NotifyError, errorMessage } from "../errors.js";
 import { realSleep, type Sleep } from "../clock.js";
+import { nextRetry, type RetryPolicy } from "../http/retry-policy.js";
 import { parseOutbox, type Outbox, type QueuedDigest } from "./outbox.js";
 import { CHANNEL_NAMES, type ChannelName } from "./registry.js";
 import type { Notifier, SendProgress } from "./types.js";
@@ -51,8 +52,7 @@ export async function deliver(outbox: Outbox, notifiers: readonly Notifier[], op
 async function deliverChannel(notifier: Notifier, queue: QueuedDigest[], opts: DeliverOptions): Promise<QueuedDigest[]> {
   const channel = notifier.name;
   const sleep = opts.sleep ?? realSleep;
-  const random = opts.random ?? Math.random;
-  const maxAttempts = Math.max(1, Math.floor(opts.maxAttempts));
+  const policy: RetryPolicy = { maxAttempts: opts.maxAttempts, baseDelayMs: opts.baseDelayMs, maxDelayMs: opts.maxDelayMs, random: opts.random };
   const log = opts.logger;
 
   for (let i = 0; i < queue.length; i++) {
@@ -92,15 +92,16 @@ async function deliverChannel(notifier: Notifier, queue: QueuedDigest[], opts: D
         opts.onDropped?.(channel, "permanent", count);
         break;
       }
-      if (attempt >= maxAttempts) {
-        log.warn({ ...fields, queued: queue.length - i }, "notification failed; kept for the next cycle");
-        return keep();
-      }
-      if (failure.retryAfterMs !== null && failure.retryAfterMs > opts.maxDelayMs) {
+      const next = nextRetry(policy, attempt, failure.retryAfterMs, opts.maxDelayMs);
+      if (!next.retry && next.why === "retry_after_too_long") {
         log.warn({ ...fields, retry_after_ms: failure.retryAfterMs, queued: queue.length - i }, "channel asks to wait longer than allowed; kept for the next cycle");
         return keep();
       }
-      const wait = Math.max(backoffMs(attempt, opts.baseDelayMs, opts.maxDelayMs, random), failure.retryAfterMs ?? 0);
+      if (!next.retry) {
+        log.warn({ ...fields, queued: queue.length - i }, "notification failed; kept for the next cycle");
+        return keep();
+      }
+      const wait = next.waitMs;
       log.warn({ ...fields, retry_in_ms: wait }, "notification failed; retrying");
       try {
         await sleep(wait, opts.signal);
@@ -110,10 +111,4 @@ async function deliverChannel(notifier: Notifier, queue: QueuedDigest[], opts: D
     }
   }
   return [];
-}
-
-/** Exponential backoff with jitter: between half and all of `base·2^(attempt-1)`, capped at `max`. */
-export function backoffMs(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
-  const exp = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(exp / 2 + (exp / 2) * random());
 }

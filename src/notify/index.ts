@@ -8,7 +8,7 @@ import type { Notifier } from "./types.js";
 export { routeAlerts, silenceExpired, type RouteResult } from "./route.js";
 export { compileMatcher, conditionMatches, matches, type AlertMatcher, type CompiledMatcher } from "../health/matcher.js";
 export { emptyOutbox, enqueue, parseOutbox, queuedByChannel, type Outbox, type QueuedDigest, type QueueDrop } from "./outbox.js";
-export { deliver, backoffMs, type DeliverOptions } from "./deliver.js";
+export { deliver, type DeliverOptions } from "./deliver.js";
 export { CHANNELS, CHANNEL_NAMES, channelByName, type ChannelName } from "./registry.js";
 export type { Digest, Notifier, SendProgress } from "./types.js";
 

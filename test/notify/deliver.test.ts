@@ -33,7 +33,8 @@ function opts(over: Partial<DeliverOptions> = {}) {
     timeoutMs: 10_000,
     sleep: s.sleep,
     logger: silentLogger(),
-    random: () => 0.5,
+    // Full jitter: 0.75 of the backoff cap (1000, then 2000).
+    random: () => 0.75,
     onAttempt: (c, outcome) => attempts.push(`${c}:${outcome}`),
     onDropped: (c, reason, count) => dropped.push(`${c}:${reason}:${count}`),
     ...over,
