@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { Config, ChannelName } from "./config/schema.js";
 import { ApiError, SyncwatchError, errorMessage } from "./errors.js";
 import type { FivetranSource, ListedConnections, Listing } from "./fivetran/index.js";
-import { compareAlerts, diff, formatDuration, judgeWatcher, toAlert, withSetupTest, type AlertEvent, type Rules } from "./health/index.js";
+import { compareAlerts, conditionSpec, diff, formatDuration, judgeWatcher, toAlert, withSetupTest, type AlertEvent, type Rules } from "./health/index.js";
 import { alertKey, emptyHealthState, type Alert, type ConnectionSnapshot, type HealthState, type LifecycleEvent } from "./health/model.js";
 import type { Metrics } from "./metrics/index.js";
 import { deliver, emptyOutbox, enqueue, parseOutbox, queuedByChannel, routeAlerts, type Outbox } from "./notify/index.js";
@@ -322,7 +322,7 @@ export class Watcher {
 
   /** Adds the failed setup test's title and message to alerts of connections that just started failing. */
   private async enrich(health: HealthState, events: AlertEvent[], signal?: AbortSignal): Promise<void> {
-    const wanted = events.filter((e) => e.type === "firing" && (e.alert.condition === "setup_broken" || e.alert.condition === "sync_failed"));
+    const wanted = events.filter((e) => e.type === "firing" && conditionSpec(e.alert.condition)?.enrichedWithErrors === true);
     if (wanted.length === 0) return;
     const ids = [...new Set(wanted.map((e) => e.alert.connection_id))];
     const details = await this.deps.source.details(ids, signal);

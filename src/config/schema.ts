@@ -67,7 +67,7 @@ const overrideSchema = z.strictObject({
   stale_default_minutes: positiveInt.optional(),
   fire_after: positiveInt.optional(),
   clear_after: positiveInt.optional(),
-  /** Conditions not judged for matching connections (exact names or `warning:*`). */
+  /** Conditions not judged for matching connections (exact names, or patterns ending in `*` such as `warning:*`). */
   ignore_conditions: z.array(z.string()).optional(),
 });
 

@@ -1,5 +1,6 @@
 // Which conditions hold for one connection snapshot at a given time, with severity and a human summary.
-import type { ConditionKind, ConnectionSnapshot, Severity } from "./model.js";
+import { CONDITION_TABLE as T, type ConditionKind } from "./condition-table.js";
+import type { ConnectionSnapshot, Severity } from "./model.js";
 import { formatDuration, formatTime } from "./format.js";
 import { conditionRules, isIgnored, type EffectiveRules, type ResolvedRules, type Rules } from "./rules.js";
 
@@ -15,28 +16,13 @@ export interface HeldCondition {
 /** Called once per holding condition; used instead of an array so healthy connections allocate nothing. */
 export type ConditionVisitor = (condition: string, kind: ConditionKind, severity: Severity, summary: string) => void;
 
-/** Condition kinds not judged while a connection is paused or on a manual schedule. */
-export const EXEMPT_WHILE_PAUSED: ReadonlySet<ConditionKind> = new Set<ConditionKind>(["stale", "sync_failed", "update_delayed"]);
-
 const MINUTE_MS = 60_000;
 
-/** Why a connection is exempt from `stale`, `sync_failed` and `update_delayed` now, or null when it is judged. */
+/** Why a connection is exempt now from the kinds the condition table marks `exemptWhilePaused`, or null when it is judged. */
 export function exemption(s: ConnectionSnapshot): "paused" | "manual" | null {
   if (s.paused === true) return "paused";
   if (s.schedule_type === "manual") return "manual";
   return null;
-}
-
-/** The kind of a condition name (`warning:x` → `warning`). */
-export function conditionKind(condition: string): ConditionKind {
-  if (condition.startsWith("warning:")) return "warning";
-  if (condition.startsWith("task:")) return "task";
-  return condition as ConditionKind;
-}
-
-/** The severity of a condition kind. */
-export function severityOf(kind: ConditionKind): Severity {
-  return kind === "setup_broken" || kind === "sync_failed" || kind === "watcher_blind" ? "critical" : "warning";
 }
 
 /**
@@ -76,32 +62,43 @@ export function visitConditions(
   const judged = exemption(s) === null;
   const narrowed = eff.matched !== null;
 
-  if (s.setup_state === "broken" && !ignoredFor(rules, eff, "setup_broken", "critical")) visit("setup_broken", "setup_broken", "critical", "Setup is broken");
+  if (judges(judged, "setup_broken") && s.setup_state === "broken" && !ignoredFor(rules, eff, "setup_broken", T.setup_broken.severity)) {
+    visit("setup_broken", "setup_broken", T.setup_broken.severity, "Setup is broken");
+  }
 
-  if (judged) {
-    if (s.failed_at !== null && (s.succeeded_at === null || s.failed_at > s.succeeded_at) && !ignoredFor(rules, eff, "sync_failed", "critical")) {
+  if (judges(judged, "sync_failed") && s.failed_at !== null && (s.succeeded_at === null || s.failed_at > s.succeeded_at)) {
+    if (!ignoredFor(rules, eff, "sync_failed", T.sync_failed.severity)) {
       const last = s.succeeded_at === null ? "never succeeded" : `last success ${formatTime(s.succeeded_at)}`;
-      visit("sync_failed", "sync_failed", "critical", `Sync failed at ${formatTime(s.failed_at)}; ${last}`);
-    }
-    if (s.update_state === "delayed" && !ignoredFor(rules, eff, "update_delayed", "warning")) visit("update_delayed", "update_delayed", "warning", "Update is delayed");
-    const since = staleSince(s, resumedAt);
-    if (since !== null) {
-      const r = narrowed ? conditionRules(rules, eff, "stale", "warning") : eff;
-      const limitMin = staleThresholdMinutes(s, r);
-      const age = now - since;
-      if (age > limitMin * MINUTE_MS && !isIgnored(r, "stale")) {
-        const limit = formatDuration(limitMin * MINUTE_MS);
-        let summary: string;
-        if (s.succeeded_at === null && since !== resumedAt) summary = `Never synced successfully; created ${formatDuration(age)} ago, limit ${limit}`;
-        else if (since === resumedAt && since !== s.succeeded_at) summary = `No successful sync for ${formatDuration(age)} since resuming, limit ${limit}`;
-        else summary = `No successful sync for ${formatDuration(age)}, limit ${limit}`;
-        visit("stale", "stale", "warning", summary);
-      }
+      visit("sync_failed", "sync_failed", T.sync_failed.severity, `Sync failed at ${formatTime(s.failed_at)}; ${last}`);
     }
   }
 
-  if (s.warnings.length > 0) visitNotices(s.warnings, "warning", "Warning", rules, eff, visit);
-  if (s.tasks.length > 0) visitNotices(s.tasks, "task", "Task", rules, eff, visit);
+  if (judges(judged, "update_delayed") && s.update_state === "delayed" && !ignoredFor(rules, eff, "update_delayed", T.update_delayed.severity)) {
+    visit("update_delayed", "update_delayed", T.update_delayed.severity, "Update is delayed");
+  }
+
+  const since = judges(judged, "stale") ? staleSince(s, resumedAt) : null;
+  if (since !== null) {
+    const r = narrowed ? conditionRules(rules, eff, "stale", T.stale.severity) : eff;
+    const limitMin = staleThresholdMinutes(s, r);
+    const age = now - since;
+    if (age > limitMin * MINUTE_MS && !isIgnored(r, "stale")) {
+      const limit = formatDuration(limitMin * MINUTE_MS);
+      let summary: string;
+      if (s.succeeded_at === null && since !== resumedAt) summary = `Never synced successfully; created ${formatDuration(age)} ago, limit ${limit}`;
+      else if (since === resumedAt && since !== s.succeeded_at) summary = `No successful sync for ${formatDuration(age)} since resuming, limit ${limit}`;
+      else summary = `No successful sync for ${formatDuration(age)}, limit ${limit}`;
+      visit("stale", "stale", T.stale.severity, summary);
+    }
+  }
+
+  if (judges(judged, "warning") && s.warnings.length > 0) visitNotices(s.warnings, "warning", rules, eff, visit);
+  if (judges(judged, "task") && s.tasks.length > 0) visitNotices(s.tasks, "task", rules, eff, visit);
+}
+
+/** True when `kind` is judged now: the connection is judged, or the table says pausing does not exempt it. */
+function judges(judged: boolean, kind: ConditionKind): boolean {
+  return judged || !T[kind].exemptWhilePaused;
 }
 
 function ignoredFor(rules: Rules, eff: EffectiveRules, condition: string, severity: Severity): boolean {
@@ -111,7 +108,6 @@ function ignoredFor(rules: Rules, eff: EffectiveRules, condition: string, severi
 function visitNotices(
   notices: ConnectionSnapshot["warnings"],
   kind: "warning" | "task",
-  label: string,
   rules: Rules,
   eff: EffectiveRules,
   visit: ConditionVisitor,
@@ -123,8 +119,9 @@ function visitNotices(
       seen.add(n.code);
     }
     const condition = `${kind}:${n.code}`;
-    if (ignoredFor(rules, eff, condition, "warning")) continue;
-    visit(condition, kind, "warning", noticeSummary(label, n.code, n.message));
+    const severity = T[kind].severity;
+    if (ignoredFor(rules, eff, condition, severity)) continue;
+    visit(condition, kind, severity, noticeSummary(T[kind].title, n.code, n.message));
   }
 }
 

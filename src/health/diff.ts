@@ -1,5 +1,6 @@
 // The pure per-cycle judge: previous state + this cycle's snapshots → next state, alert events, lifecycle events.
-import { conditionKind, EXEMPT_WHILE_PAUSED, exemption, visitConditions } from "./conditions.js";
+import { CONDITION_TABLE, conditionSpec } from "./condition-table.js";
+import { exemption, visitConditions } from "./conditions.js";
 import { compareEvents, reminderDue, toAlert, type AlertEvent } from "./events.js";
 import {
   alertKey,
@@ -29,9 +30,6 @@ export interface DiffResult {
   /** Counted and logged, not alerted. No `added` events in the baseline cycle (every connection would be one). */
   lifecycle: LifecycleEvent[];
 }
-
-/** Summaries that `withSetupTest` may have extended; a refresh keeps the extension while the base text is unchanged. */
-const ENRICHED_KINDS: ReadonlySet<ConditionKind> = new Set<ConditionKind>(["setup_broken", "sync_failed"]);
 
 /** Per-cycle working state; the visitor is one bound method so healthy connections allocate nothing. */
 class Judge {
@@ -92,7 +90,7 @@ class Judge {
       return;
     }
     // Firing and still holding: refresh the summary, reset the clear streak, remind when due.
-    const fresh = ENRICHED_KINDS.has(kind) && rec.summary.startsWith(`${summary}: `) ? rec.summary : summary;
+    const fresh = CONDITION_TABLE[kind].enrichedWithErrors && rec.summary.startsWith(`${summary}: `) ? rec.summary : summary;
     const remind = reminderDue(rec, now, this.rules.repeatIntervalMs);
     if (fresh === rec.summary && rec.streak === 0 && !remind) return;
     const updated: AlertRecord = { ...rec, summary: fresh, streak: 0, last_notified_at: remind ? now : rec.last_notified_at };
@@ -192,7 +190,7 @@ export function diff(previous: HealthState, current: CurrentSnapshot, now: numbe
       continue;
     }
     const exempt = exemption(snap);
-    if (exempt !== null && EXEMPT_WHILE_PAUSED.has(conditionKind(rec.condition))) {
+    if (exempt !== null && conditionSpec(rec.condition)?.exemptWhilePaused === true) {
       judge.resolve(key, rec, snap, exempt);
       continue;
     }

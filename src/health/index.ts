@@ -28,12 +28,10 @@ export {
   staleThresholdMinutes,
   staleSince,
   exemption,
-  conditionKind,
-  severityOf,
-  EXEMPT_WHILE_PAUSED,
   type HeldCondition,
   type ConditionVisitor,
 } from "./conditions.js";
+export { CONDITION_TABLE, conditionKind, conditionSpec, conditionTitle, type ConditionSpec } from "./condition-table.js";
 export { formatDuration, formatTime, isoTime } from "./format.js";
 export { withSetupTest, compareAlerts, compareEvents, toAlert, type AlertEvent } from "./events.js";
 export { diff, type CurrentSnapshot, type DiffResult } from "./diff.js";

@@ -3,8 +3,7 @@
 /** How bad an alert is. */
 export type Severity = "critical" | "warning";
 
-/** The base conditions; `warning:<code>` and `task:<code>` carry the code after the colon. */
-export type ConditionKind = "setup_broken" | "sync_failed" | "update_delayed" | "stale" | "warning" | "task" | "watcher_blind";
+export type { ConditionKind } from "./condition-table.js";
 
 /** A warning or a task from `status.warnings` / `status.tasks`. */
 export interface Notice {

@@ -1,11 +1,12 @@
 // syncwatch watching itself: the `watcher_blind` alert when no cycle has succeeded for too long.
+import { CONDITION_TABLE } from "./condition-table.js";
 import { formatDuration } from "./format.js";
 import { reminderDue, toAlert, type AlertEvent } from "./events.js";
 import { alertKey, WATCHER_CONNECTION_ID, type AlertRecord, type HealthState } from "./model.js";
 import type { Rules } from "./rules.js";
 
 /** The condition name of the self-monitoring alert. */
-export const WATCHER_CONDITION = "watcher_blind";
+export const WATCHER_CONDITION = "watcher_blind" satisfies keyof typeof CONDITION_TABLE;
 
 /** What `judgeWatcher` returns; `next` is `state` itself when nothing changed. */
 export interface WatcherResult {
@@ -49,7 +50,7 @@ export function judgeWatcher(state: HealthState, now: number, rules: Rules, star
     const fired: AlertRecord = {
       connection_id: WATCHER_CONNECTION_ID,
       condition: WATCHER_CONDITION,
-      severity: "critical",
+      severity: CONDITION_TABLE[WATCHER_CONDITION].severity,
       phase: "firing",
       streak: 0,
       started_at: now,

@@ -45,28 +45,6 @@ export function severityLine(c: AlertCounts, separator = " · "): string {
   return parts.join(separator);
 }
 
-const TITLES: Record<string, string> = {
-  setup_broken: "Setup broken",
-  sync_failed: "Sync failed",
-  update_delayed: "Update delayed",
-  stale: "Data stale",
-  watcher_blind: "syncwatch cannot read Fivetran",
-};
-
-/** What is wrong, in words: "Setup broken", "Warning: <code>", "Task: <code>". */
-export function conditionTitle(condition: string): string {
-  const known = TITLES[condition];
-  if (known !== undefined) return known;
-  const colon = condition.indexOf(":");
-  if (colon > 0) {
-    const kind = condition.slice(0, colon);
-    const code = condition.slice(colon + 1);
-    if (kind === "warning") return `Warning: ${code}`;
-    if (kind === "task") return `Task: ${code}`;
-  }
-  return condition;
-}
-
 /** Which connection, as a person recognises it: "sf_prod (salesforce)"; "syncwatch" for the watcher itself. */
 export function alertName(a: Alert): string {
   if (a.connection_id === "") return "syncwatch";

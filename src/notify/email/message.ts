@@ -2,7 +2,8 @@
 import type { Alert } from "../../health/model.js";
 import type { Digest } from "../types.js";
 import { isoTime } from "../../health/format.js";
-import { alertName, conditionTitle, countAlerts, digestHeadline, lastedText, reasonText, severityLine } from "../digest-text.js";
+import { conditionTitle } from "../../health/condition-table.js";
+import { alertName, countAlerts, digestHeadline, lastedText, reasonText, severityLine } from "../digest-text.js";
 
 /** Options of the email builder. */
 export interface EmailMessageOptions {

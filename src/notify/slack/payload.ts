@@ -1,11 +1,11 @@
 // Turns a digest into one Slack Block Kit message within Slack's limits (pure).
 import type { IncomingWebhookSendArguments } from "@slack/webhook";
+import { conditionTitle } from "../../health/condition-table.js";
 import { formatTime } from "../../health/format.js";
 import type { Alert } from "../../health/model.js";
 import type { Digest } from "../types.js";
 import {
   alertName,
-  conditionTitle,
   countAlerts,
   countsLine,
   digestHeadline,
