@@ -5,7 +5,8 @@ import type { FivetranClient } from "./client.js";
 /** One webhook as Fivetran lists it (the secret is never shown: Fivetran masks it). */
 export interface FivetranWebhook {
   id: string;
-  type: "account" | "group" | string;
+  /** `account` or `group` (kept as sent). */
+  type: string;
   group_id: string | null;
   url: string;
   events: string[];

@@ -2,12 +2,11 @@
 import { Counter, Gauge, type Registry } from "prom-client";
 import * as N from "./names.js";
 
-const OUTCOMES = ["queued", "coalesced", "dropped", "duplicate", "noted", "ignored", "test"] as const;
 const REJECT_REASONS = ["unsigned", "bad_signature", "malformed", "too_large", "not_found", "method"] as const;
 const READ_OUTCOMES = ["read", "not_found", "skipped_budget", "unreadable", "failed"] as const;
 
 /** What a well-signed event led to (the `outcome` label of `syncwatch_webhook_events_total`). */
-export type WebhookEventOutcome = (typeof OUTCOMES)[number];
+export type WebhookEventOutcome = "queued" | "coalesced" | "dropped" | "duplicate" | "noted" | "ignored" | "test";
 
 /** Counters and gauges of the webhook receiver, in the daemon's registry; created only when the receiver is on. */
 export class WebhookMetrics {

@@ -33,7 +33,10 @@ function setup(opts: { maxPending?: number; read?: (id: string) => Promise<ReadO
       reads.push(id);
       return opts.read ? opts.read(id) : { kind: "read", snapshot: `snap:${id}` };
     },
-    judge: async (s) => void judged.push([...s].sort()),
+    judge: (s) => {
+      judged.push([...s].sort());
+      return Promise.resolve();
+    },
   });
   return { c, clock, reads, judged };
 }
@@ -75,10 +78,7 @@ describe("read coalescer", () => {
   it("judge nothing when no read gave a snapshot (not found, over budget, failed), and survive a read that throws", async () => {
     const outcomes: Record<string, ReadOutcome<string>> = { a: { kind: "not_found" }, b: { kind: "skipped_budget" }, c: { kind: "failed", message: "503" } };
     const { c, clock, judged } = setup({
-      read: async (id) => {
-        if (id === "d") throw new Error("boom");
-        return outcomes[id]!;
-      },
+      read: (id) => (id === "d" ? Promise.reject(new Error("boom")) : Promise.resolve(outcomes[id]!)),
     });
     for (const id of ["a", "b", "c", "d"]) c.push(id);
     clock.fire();
@@ -100,7 +100,10 @@ describe("read coalescer", () => {
         if (id === "first") await slow;
         return { kind: "read", snapshot: id };
       },
-      judge: async (s) => void order.push(...s),
+      judge: (s) => {
+        order.push(...s);
+        return Promise.resolve();
+      },
     });
     c.push("first");
     clock.fire();

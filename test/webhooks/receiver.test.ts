@@ -90,7 +90,7 @@ describe("webhook receiver", () => {
   });
 
   it.each([
-    ["unsigned", (b: string) => ({} as Record<string, string>), "unsigned"],
+    ["unsigned", (_b: string): Record<string, string> => ({}), "unsigned"],
     ["signed with another secret", (b: string) => ({ "x-fivetran-signature-256": sign(b, "not-the-secret") }), "bad_signature"],
     ["a signature that is not hex", (_b: string) => ({ "x-fivetran-signature-256": "zz".repeat(32) }), "bad_signature"],
     ["a truncated signature", (b: string) => ({ "x-fivetran-signature-256": sign(b).slice(0, 40) }), "bad_signature"],
