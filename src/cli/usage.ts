@@ -7,8 +7,8 @@ import { VERSION } from "../version.js";
 export const HELP_OPTION: OptionTable = { help: { type: "boolean", short: "h", help: "this text" } };
 
 const ENVIRONMENT = `Environment: FIVETRAN_API_KEY, FIVETRAN_API_SECRET, FIVETRAN_API_URL, SYNCWATCH_SCHEDULE, SYNCWATCH_STATE_FILE,
-SYNCWATCH_METRICS_PORT, SLACK_WEBHOOK_URL, SMTP_URL, ALERT_EMAIL_FROM, ALERT_EMAIL_TO, ALERT_WEBHOOK_URL, LOG_LEVEL
-(each secret also as <VAR>_FILE). See config/syncwatch.example.yaml for every key.`;
+SYNCWATCH_METRICS_PORT, SLACK_WEBHOOK_URL, SMTP_URL, ALERT_EMAIL_FROM, ALERT_EMAIL_TO, ALERT_WEBHOOK_URL, LOG_LEVEL,
+FIVETRAN_WEBHOOK_SECRET, SYNCWATCH_WEBHOOK_PORT, SYNCWATCH_WEBHOOK_URL (each secret also as <VAR>_FILE). See config/syncwatch.example.yaml for every key.`;
 
 /** The text of `syncwatch --help`: every command with its one-liner and its options in brief. */
 export function topUsage(commands: readonly Command[]): string {

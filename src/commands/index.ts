@@ -5,9 +5,10 @@ import { demoCommand } from "./demo.js";
 import { onceCommand } from "./once.js";
 import { runCommand } from "./run.js";
 import { simulateCommand } from "./simulate.js";
+import { webhooksCommand } from "./webhooks.js";
 
 /** Every `syncwatch <command>`, in the order `syncwatch --help` lists them. */
-export const COMMANDS: readonly Command[] = [runCommand, onceCommand, checkConfigCommand, demoCommand, simulateCommand];
+export const COMMANDS: readonly Command[] = [runCommand, onceCommand, checkConfigCommand, demoCommand, simulateCommand, webhooksCommand];
 
 /** The command called `name`, if there is one. */
 export function findCommand(name: string): Command | undefined {

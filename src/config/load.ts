@@ -33,6 +33,10 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { variable: "SYNCWATCH_METRICS_PORT", path: ["server", "port"], secret: false, parse: toPort },
   { variable: "SYNCWATCH_METRICS_HOST", path: ["server", "host"], secret: false },
   ...CHANNEL_LIST.flatMap((c) => c.env.map((e) => ({ variable: e.variable, path: ["channels", c.name, e.key], secret: e.secret, parse: e.parse }))),
+  { variable: "FIVETRAN_WEBHOOK_SECRET", path: ["webhooks", "secret"], secret: true },
+  { variable: "SYNCWATCH_WEBHOOK_PORT", path: ["webhooks", "port"], secret: false, parse: toPort },
+  { variable: "SYNCWATCH_WEBHOOK_HOST", path: ["webhooks", "host"], secret: false },
+  { variable: "SYNCWATCH_WEBHOOK_URL", path: ["webhooks", "public_url"], secret: false },
   { variable: "LOG_LEVEL", path: ["log_level"], secret: false },
 ];
 
@@ -124,6 +128,7 @@ export function collectSecrets(config: Config): string[] {
     const c: unknown = config.channels[channel.name];
     if (c !== undefined) for (const secret of channel.secrets(c)) add(secret);
   }
+  add(config.webhooks.secret);
   return [...out];
 }
 
@@ -138,6 +143,7 @@ export function maskConfig(config: Config): Config {
     const c = channels[channel.name];
     if (c !== undefined) channels[channel.name] = channel.mask(c);
   }
+  if (copy.webhooks.secret) copy.webhooks.secret = MASKED;
   return copy;
 }
 

@@ -137,6 +137,27 @@ export const channelsSchema = z.strictObject({
     .prefault({}),
 });
 
+/** The Fivetran webhook receiver (SPEC section 4a): on when `secret` is set. */
+export const webhooksSchema = z.strictObject({
+  /** The webhook's signing secret (FIVETRAN_WEBHOOK_SECRET); the receiver is on when it is set. */
+  secret: z.string().min(8, "must be at least 8 characters").optional(),
+  port: z.number().int().min(0).max(65535).default(9465),
+  host: z.string().default("0.0.0.0"),
+  /** The https URL Fivetran posts to (ending in /webhooks/fivetran), for `webhooks install` and the hourly active check. */
+  public_url: httpUrl.optional(),
+  /** How long the first event of a window waits for more before the reads start. */
+  window_ms: nonNegInt.max(60_000).default(1000),
+  /** Single-connection reads in flight at once (they share the detail calls' rate-limit reserve). */
+  concurrency: positiveInt.max(32).default(4),
+  /** Connections waiting for a read; events past it are dropped (logged, counted; the listing still sees them). */
+  max_pending: positiveInt.default(1000),
+  max_body_bytes: positiveInt.max(1024 * 1024).default(64 * 1024),
+  /** A repeated delivery (same body) within this time is acted on once. */
+  dedup_minutes: z.number().positive().default(60),
+  /** How often the daemon reads the webhook's `active` flag from Fivetran (0: never). */
+  active_check_minutes: nonNegInt.default(60),
+});
+
 export const configSchema = z.strictObject({
   fivetran: fivetranSchema.prefault({}),
   /** node-cron expression, 5 fields or 6 with seconds. */
@@ -154,6 +175,7 @@ export const configSchema = z.strictObject({
   rules: rulesSchema.prefault({}),
   alerts: alertsSchema.prefault({}),
   channels: channelsSchema.prefault({}),
+  webhooks: webhooksSchema.prefault({}),
 });
 
 /** The validated, defaulted configuration. */
@@ -165,3 +187,4 @@ export type RulesConfig = Config["rules"];
 export type AlertsConfig = Config["alerts"];
 export type ChannelsConfig = Config["channels"];
 export type { ChannelName };
+export type WebhooksConfig = Config["webhooks"];

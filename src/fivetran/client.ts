@@ -11,7 +11,7 @@ import { loadPoolKit, type PoolKit } from "../http/undici.js";
 export { parseRetryAfter };
 
 /** The endpoint label of a call, as `syncwatch_api_requests_total{endpoint}` shows it. */
-export type Endpoint = "connections" | "connectors" | "details" | "groups";
+export type Endpoint = "connections" | "connectors" | "details" | "groups" | "webhooks";
 
 /** What the client needs; everything time-related is injectable. */
 export interface FivetranClientOptions {
@@ -181,6 +181,36 @@ export class FivetranClient {
         throw this.aborted(what, err);
       }
     }
+  }
+
+  /**
+   * Sends one POST, PATCH or DELETE with an optional JSON body (the webhook management calls) and decodes the JSON
+   * answer. One attempt: these calls change things, and a person runs them. Throws ApiError.
+   */
+  async sendJson(method: "POST" | "PATCH" | "DELETE", endpoint: Endpoint, pathAndQuery: string, what: string, payload?: unknown): Promise<unknown> {
+    const timeoutMs = Math.max(1, Math.round(this.config.request_timeout_seconds * 1000));
+    const body = payload === undefined ? undefined : JSON.stringify(payload);
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await this.kit.request(this.pool, {
+        method,
+        path: this.prefix + pathAndQuery,
+        headers: body === undefined ? this.headers : { ...this.headers, "content-type": "application/json" },
+        body,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+    } catch (err) {
+      this.onRequest(endpoint, "error");
+      throw this.transportError(what, err, 1, 1);
+    }
+    this.onRequest(endpoint, String(res.statusCode));
+    this.readRateLimit(res.headers);
+    if (res.statusCode < 200 || res.statusCode >= 300) {
+      const detail = await this.errorDetail(res.body);
+      throw this.statusError(what, res.statusCode, detail, res.headers, 1, 1);
+    }
+    return this.readJson(res.headers, res.body, what, res.statusCode, undefined);
   }
 
   /** Closes the connection pool. */

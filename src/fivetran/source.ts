@@ -2,11 +2,13 @@
 import type { Logger } from "pino";
 import type { FivetranConfig } from "../config/schema.js";
 import { FivetranClient, type FivetranClientOptions } from "./client.js";
+import { ConnectionReader, type ConnectionRead } from "./connection.js";
 import { DetailsReader, type SetupTestFailure } from "./details.js";
 import type { PreviousConnections } from "./listed.js";
 import { ListingReader, type Listing } from "./listing.js";
 export { tailCursor, type Listing, type RejectedItem } from "./listing.js";
 export { failedSetupTest, type SetupTestFailure } from "./details.js";
+export type { ConnectionRead } from "./connection.js";
 
 /** What `FivetranSource` needs (the client's options); `now`, `sleep` and `random` are injectable for tests. */
 export type FivetranSourceOptions = FivetranClientOptions;
@@ -18,6 +20,7 @@ export class FivetranSource {
   private readonly logger: Logger;
   private readonly listing: ListingReader;
   private readonly detailsReader: DetailsReader;
+  private readonly connectionReader: ConnectionReader;
 
   constructor(opts: FivetranSourceOptions) {
     this.config = opts.config;
@@ -25,6 +28,7 @@ export class FivetranSource {
     this.client = new FivetranClient(opts);
     this.listing = new ListingReader(this.client, this.config, this.logger);
     this.detailsReader = new DetailsReader(this.client, this.config, this.logger);
+    this.connectionReader = new ConnectionReader(this.client, this.config);
   }
 
   /**
@@ -38,6 +42,11 @@ export class FivetranSource {
   /** Fetches what is wrong with each of these connections; never throws. */
   details(ids: string[], signal?: AbortSignal): Promise<Map<string, SetupTestFailure>> {
     return this.detailsReader.details(ids, signal);
+  }
+
+  /** Reads one connection after a webhook event, budgeted like detail calls; never throws. */
+  connection(id: string, signal?: AbortSignal): Promise<ConnectionRead> {
+    return this.connectionReader.read(id, signal);
   }
 
   /** Closes the connection pool. */

@@ -54,6 +54,16 @@ export const LIFECYCLE_EVENTS = "syncwatch_lifecycle_events_total";
 export const HEAP_LIVE = "syncwatch_heap_live_bytes";
 /** Failed writes of the state file. */
 export const STATE_SAVE_FAILURES = "syncwatch_state_save_failures_total";
+/** Well-signed webhook events received, by event (known names, else `other`) and outcome (read, coalesced, ...). */
+export const WEBHOOK_EVENTS = "syncwatch_webhook_events_total";
+/** Webhook requests refused, by reason (unsigned, bad_signature, malformed, too_large, not_found, method). */
+export const WEBHOOK_REJECTED = "syncwatch_webhook_rejected_total";
+/** Single-connection reads caused by webhook events, by outcome (read, not_found, skipped_budget, unreadable, failed). */
+export const WEBHOOK_READS = "syncwatch_webhook_reads_total";
+/** 1 while Fivetran reports the webhook active, 0 when it is disabled; by webhook id. */
+export const WEBHOOK_ACTIVE = "syncwatch_webhook_active";
+/** When the last well-signed webhook event arrived. */
+export const WEBHOOK_LAST_EVENT = "syncwatch_webhook_last_event_timestamp_seconds";
 
 /**
  * prom-client's default gauges whose names end in `_total` (which `promtool check metrics` rejects for a gauge),

@@ -9,6 +9,13 @@ const DAY = 86_400_000;
 const MINUTE = 60_000;
 export type { CorruptKind, SimNotice } from "./connection.js";
 
+/** A change to one connection as the API shows it, before and after (null when it was added or removed). */
+export interface SimChange {
+  id: string;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+}
+
 /** How to generate an account. */
 export interface SimAccountOptions {
   connections: number;
@@ -33,6 +40,8 @@ export class SimAccount {
   /** Bumped on every change of any connection (added, removed, mutated): cached pages older than this are stale. */
   revision = 0;
   private readonly filtered = new Map<string, { structure: number; items: SimConnection[] }>();
+  /** Told about every scripted change (the webhook pusher); empty unless someone watches. */
+  private readonly watchers = new Set<(change: SimChange) => void>();
 
   constructor(opts: SimAccountOptions) {
     this.now = opts.now ?? Date.now;
@@ -237,6 +246,7 @@ export class SimAccount {
   /** Deletes the connection. */
   remove(id: string): void {
     const c = this.mustGet(id);
+    this.tell(c, () => undefined, true);
     this.byId.delete(id);
     const i = this.list.indexOf(c);
     if (i >= 0) this.list.splice(i, 1);
@@ -269,6 +279,12 @@ export class SimAccount {
   /** Undoes `corrupt`. */
   uncorrupt(id: string): void {
     this.change(id, (c) => (c.corrupt = null));
+  }
+
+  /** Calls `fn` after each scripted change (added, changed, removed); returns a function that stops it. */
+  watch(fn: (change: SimChange) => void): () => void {
+    this.watchers.add(fn);
+    return () => this.watchers.delete(fn);
   }
 
   /** Runs one named action (the control API's way in); returns what the action returns. */
@@ -304,9 +320,20 @@ export class SimAccount {
 
   private change(id: string, mutate: (c: SimConnection) => void): void {
     const c = this.mustGet(id);
-    mutate(c);
-    c.version++;
-    this.revision++;
+    this.tell(c, () => {
+      mutate(c);
+      c.version++;
+      this.revision++;
+    });
+  }
+
+  /** Runs `apply` and tells the watchers what it changed about `c` (`gone`: it was removed). */
+  private tell(c: SimConnection, apply: () => void, gone = false): void {
+    if (this.watchers.size === 0) return apply();
+    const before = cleanItem(c, this.succeededAt(c));
+    apply();
+    const after = gone ? null : cleanItem(c, this.succeededAt(c));
+    for (const w of this.watchers) w({ id: c.id, before, after });
   }
 
   private mustGet(id: string): SimConnection {
@@ -320,6 +347,7 @@ export class SimAccount {
     this.byId.set(c.id, c);
     this.structureVersion++;
     this.revision++;
+    for (const w of this.watchers) w({ id: c.id, before: null, after: cleanItem(c, this.succeededAt(c)) });
   }
 
   private generate(groupId: string): SimConnection {

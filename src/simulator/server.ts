@@ -14,6 +14,8 @@ import { applyFault } from "./routes/fault.js";
 import { groupsRoute } from "./routes/groups.js";
 import { listingRoute } from "./routes/listing.js";
 import { SimStats } from "./stats.js";
+import { SimPusher, type PushTarget } from "./push.js";
+import { SimWebhooks, webhooksControl } from "./webhooks.js";
 export { SimStats };
 
 /** Options of `startSimulator`. */
@@ -23,6 +25,8 @@ export interface SimulatorOptions {
   port?: number;
   apiKey: string;
   apiSecret: string;
+  /** A receiver that gets signed events for every scripted change, besides the webhooks created through the API. */
+  push?: { url: string; secret: string };
 }
 
 /** A running simulator. */
@@ -32,6 +36,10 @@ export interface Simulator {
   account: SimAccount;
   faults: SimFaults;
   stats: SimStats;
+  /** The webhooks created through `/v1/webhooks`. */
+  webhooks: SimWebhooks;
+  /** Sends signed events for scripted changes to the webhooks (and `push`). */
+  pusher: SimPusher;
   close(): Promise<void>;
 }
 
@@ -70,6 +78,9 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       }),
   };
   const budget = new RollingHour();
+  const webhooks = new SimWebhooks(() => account.groupIds(), account.now);
+  const direct: PushTarget[] = opts.push ? [{ url: opts.push.url, secret: opts.push.secret, events: null, groupId: null }] : [];
+  const pusher = new SimPusher(account, () => [...direct, ...webhooks.targets()]);
 
   function authorized(req: IncomingMessage): boolean {
     const cred = ctx.faults.credentials ?? { key: opts.apiKey, secret: opts.apiSecret };
@@ -80,6 +91,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://sim");
     const path = url.pathname;
+    if (path === "/_sim/webhooks") return webhooksControl(webhooks, pusher, req, res);
     if (path.startsWith("/_sim/")) return control(ctx, req, res, path);
 
     const method = req.method ?? "GET";
@@ -97,6 +109,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       if (route.faulty && (await applyFault(ctx, ctx.faults.take(), res, rate))) return;
       return route.handle(ctx, { req, res, url, rate }, match);
     }
+    if (path.startsWith("/v1/webhooks")) return webhooks.route(method, path, url, req, res, rate);
     return envelope(res, 404, "NotFound", `no route for ${method} ${path}`, rate);
   }
 
@@ -119,7 +132,10 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     account,
     faults: ctx.faults,
     stats: ctx.stats,
+    webhooks,
+    pusher,
     close: async () => {
+      pusher.close();
       for (const t of pending) clearTimeout(t);
       pending.clear();
       server.closeAllConnections();
@@ -133,6 +149,7 @@ function endpointOf(method: string, path: string): string {
   if (path === "/v1/connections") return method === "POST" ? "create" : "connections";
   if (path === "/v1/connectors") return "connectors";
   if (path === "/v1/groups") return "groups";
+  if (path.startsWith("/v1/webhooks")) return "webhooks";
   if (/^\/v1\/(?:connections|connectors)\/[^/]+$/.test(path)) return "details";
   return "other";
 }

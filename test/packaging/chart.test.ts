@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { Ajv } from "ajv";
 import { ConfigMap, PersistentVolumeClaim, Secret, Service, ServiceAccount } from "kubernetes-models/v1";
 import { Deployment } from "kubernetes-models/apps/v1";
+import { Ingress } from "kubernetes-models/networking.k8s.io/v1";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, parseAllDocuments, stringify } from "yaml";
 import { z } from "zod";
@@ -156,6 +157,9 @@ function validateAll(objs: Obj[]): void {
         break;
       case "PersistentVolumeClaim":
         new PersistentVolumeClaim(o).validate();
+        break;
+      case "Ingress":
+        new Ingress(o).validate();
         break;
       case "ServiceMonitor":
       case "PodMonitor":
@@ -477,12 +481,50 @@ describe("rendered chart", () => {
     expect(json).toEqual(JSON.parse(readFileSync(join(CHART, "files/syncwatch-dashboard.json"), "utf8")));
   });
 
+  it("renders the webhook receiver only when enabled: its own Service port, its secret, and an Ingress (TLS) for /webhooks/fivetran only", () => {
+    const off = render(join(CI_DIR, "default-values.yaml"));
+    expect(find(off, "Ingress")).toHaveLength(0);
+    expect((one(off, "Service").spec as { ports: unknown[] }).ports).toHaveLength(1);
+    expect((containerOf(off).env ?? []).some((e) => e.name.includes("WEBHOOK_SECRET") || e.name.startsWith("SYNCWATCH_WEBHOOK"))).toBe(false);
+
+    const on = render(join(CI_DIR, "webhooks-values.yaml"));
+    const c = containerOf(on);
+    expect(c.ports).toContainEqual({ name: "http-webhooks", containerPort: 9465, protocol: "TCP" });
+    const env = new Map((c.env ?? []).map((e) => [e.name, e]));
+    const secret = one(on, "Secret") as Obj & { data: Record<string, string> };
+    expect(env.get("FIVETRAN_WEBHOOK_SECRET")?.valueFrom?.secretKeyRef).toEqual({ name: secret.metadata.name, key: "FIVETRAN_WEBHOOK_SECRET" });
+    expect(Buffer.from(secret.data.FIVETRAN_WEBHOOK_SECRET ?? "", "base64").toString()).toBe("ci-webhook-secret");
+    expect(env.get("SYNCWATCH_WEBHOOK_PORT")?.value).toBe("9465");
+    expect(env.get("SYNCWATCH_WEBHOOK_URL")?.value).toBe("https://syncwatch.example.com/webhooks/fivetran");
+    expect((c.env ?? []).some((e) => e.value === "ci-webhook-secret")).toBe(false);
+    const svc = one(on, "Service") as Obj & { spec: { ports: { name: string; port: number; targetPort: string }[] } };
+    expect(svc.spec.ports.find((p) => p.name === "http-webhooks")).toMatchObject({ port: 9465, targetPort: "http-webhooks" });
+    const ing = one(on, "Ingress") as Obj & { spec: { ingressClassName: string; tls: unknown[]; rules: { host: string; http: { paths: unknown[] } }[] } };
+    expect(ing.spec.ingressClassName).toBe("nginx");
+    expect(ing.spec.tls).toEqual([{ hosts: ["syncwatch.example.com"], secretName: "syncwatch-webhooks-tls" }]);
+    expect(ing.spec.rules).toEqual([
+      {
+        host: "syncwatch.example.com",
+        http: { paths: [{ path: "/webhooks/fivetran", pathType: "Exact", backend: { service: { name: svc.metadata.name, port: { name: "http-webhooks" } } } }] },
+      },
+    ]);
+    expect(ing.metadata.annotations?.["cert-manager.io/cluster-issuer"]).toBe("letsencrypt");
+
+    // With the credentials in an existing Secret, the webhook secret is read from its FIVETRAN_WEBHOOK_SECRET key.
+    const existing = render(join(CI_DIR, "webhooks-values.yaml"), valuesFile("webhooks-existing", { secret: { existingSecret: "creds" } }));
+    expect(find(existing, "Secret")).toHaveLength(0);
+    expect(new Map((containerOf(existing).env ?? []).map((e) => [e.name, e])).get("FIVETRAN_WEBHOOK_SECRET")?.valueFrom?.secretKeyRef).toEqual({ name: "creds", key: "FIVETRAN_WEBHOOK_SECRET" });
+    // Enabled without a secret anywhere, or an Ingress without a host: refused at render time.
+    expect(() => render(join(CI_DIR, "default-values.yaml"), valuesFile("webhooks-nosecret", { webhooks: { enabled: true } }))).toThrow(/webhookSecret/);
+    expect(() => render(join(CI_DIR, "webhooks-values.yaml"), valuesFile("webhooks-nohost", { webhooks: { ingress: { host: "" } } }))).toThrow(/ingress.host/);
+  });
+
   it("renders a PrometheusRule whose rules promtool accepts", () => {
     const rule = one(render(join(CI_DIR, "monitoring-values.yaml")), "PrometheusRule") as Obj & { spec: unknown };
     const file = join(scratch, "rendered-rules.yaml");
     writeFileSync(file, stringify(rule.spec));
     const checked = run("promtool", ["check", "rules", file]);
-    expect(checked.out).toContain("SUCCESS: 10 rules found");
+    expect(checked.out).toContain("SUCCESS: 11 rules found");
     expect(checked.status).toBe(0);
   });
 

@@ -66,6 +66,7 @@ describe("alerting rules", () => {
         "SyncwatchNotPolling",
         "SyncwatchNotificationsFailing",
         "SyncwatchPollsFailing",
+        "SyncwatchWebhookInactive",
       ].sort(),
     );
   });
