@@ -1,10 +1,32 @@
-// One watcher cycle, in order: read Fivetran, judge (diff), enrich, queue notifications, save, send, save, publish.
+// The daemon's watcher: one cycle as a list of named steps (read, observe, judge, watch self, enrich, notify, publish).
 import type { Logger } from "pino";
 import type { Config, ChannelName } from "./config/schema.js";
 import { ApiError, SyncwatchError, errorMessage } from "./errors.js";
-import type { FivetranSource, ListedConnections, Listing } from "./fivetran/index.js";
-import { compareAlerts, conditionSpec, diff, formatDuration, judgeWatcher, toAlert, withSetupTest, type AlertEvent, type Rules } from "./health/index.js";
-import { alertKey, emptyHealthState, type Alert, type ConnectionSnapshot, type HealthState, type LifecycleEvent } from "./health/model.js";
+import type { FivetranSource } from "./fivetran/index.js";
+import {
+  compareAlerts,
+  conditionSpec,
+  diff,
+  formatDuration,
+  judgeBlind,
+  judgeSome,
+  observe,
+  toAlert,
+  withSetupTest,
+  type AlertEvent,
+  type Observation,
+  type Rules,
+} from "./health/index.js";
+import {
+  alertKey,
+  emptyHealthState,
+  type Alert,
+  type AlertRecord,
+  type ConnectionRecord,
+  type ConnectionSnapshot,
+  type HealthState,
+  type LifecycleEvent,
+} from "./health/model.js";
 import type { Metrics } from "./metrics/index.js";
 import { deliver, emptyOutbox, enqueue, parseOutbox, queuedByChannel, routeAlerts, type Outbox } from "./notify/index.js";
 import type { Notifier } from "./notify/types.js";
@@ -14,7 +36,7 @@ import type { PersistedState, Store } from "./store/index.js";
 export interface WatcherDeps {
   config: Config;
   rules: Rules;
-  source: Pick<FivetranSource, "list" | "details">;
+  source: Pick<FivetranSource, "list" | "details"> & { readonly rateLimitRemaining?: number | null };
   notifiers: Notifier[];
   store: Store;
   metrics: Metrics;
@@ -23,11 +45,13 @@ export interface WatcherDeps {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
-/** What one cycle did, for the CLI summary, the log line and tests. */
+/** What one cycle (or one pushed read) did, for the CLI summary, the log line, the status page and tests. */
 export interface CycleReport {
   outcome: "success" | "failure" | "held";
   /** The error that failed the cycle (stable `code`), if any. */
   error: SyncwatchError | null;
+  /** When the cycle started (epoch ms). */
+  startedAt: number;
   connections: number;
   rejected: number;
   requests: number;
@@ -41,24 +65,56 @@ export interface CycleReport {
   durationMs: number;
   /** When Fivetran asked us to come back (epoch ms), after a long `Retry-After`. */
   holdUntil: number | null;
+  /** Calls left in Fivetran's rate-limit window after the cycle, when Fivetran said. */
+  apiBudget: number | null;
+}
+
+/** The health state as published: Maps that no later cycle or pushed read changes (each builds new ones). */
+export interface PublishedHealth {
+  readonly baseline_done: boolean;
+  readonly connections: ReadonlyMap<string, ConnectionRecord>;
+  readonly alerts: ReadonlyMap<string, AlertRecord>;
+  readonly last_success_at: number | null;
+}
+
+/** What the watcher publishes after each cycle and pushed read, for metrics, the store and the status page. */
+export interface Published {
+  readonly health: PublishedHealth;
+  /** The last scheduled cycle (null before the first). */
+  readonly lastCycle: Readonly<CycleReport> | null;
+  /** Firing alerts (watcher_blind included), most severe first. */
+  readonly firing: readonly Alert[];
+}
+
+/** What a cycle step hands the next: the state judged so far and what it produced. */
+interface Judged {
+  health: HealthState;
+  events: AlertEvent[];
+  lifecycle: LifecycleEvent[];
 }
 
 const MAX_ALERT_LOG_LINES = 200;
 const MAX_REJECT_LOG_LINES = 20;
 
-/** The stateful watcher: owns the in-memory state between cycles and persists it through the store. */
+/** The daemon's watcher: owns the state between cycles, runs cycles and pushed reads one at a time, persists. */
 export class Watcher {
   private readonly deps: WatcherDeps;
   private readonly now: () => number;
   private readonly startedAt: number;
-  private state: PersistedState;
+  private state: PersistedState & { outbox: Outbox };
   private loaded = false;
+  private current: Published;
+  /** The tail of the cycles and pushed reads waiting to run: one at a time, in arrival order. */
+  private turn: Promise<unknown> = Promise.resolve();
+  /** The time of the last queued digest: a pushed read and a cycle in the same millisecond queue apart. */
+  private lastQueuedAt = -Infinity;
 
   constructor(deps: WatcherDeps) {
     this.deps = deps;
     this.now = deps.now ?? Date.now;
     this.startedAt = this.now();
     this.state = { health: emptyHealthState(), outbox: emptyOutbox(), hold_until: null };
+    this.current = { health: this.state.health, lastCycle: null, firing: [] };
   }
 
   /** True once the saved state has been loaded (or found absent). */
@@ -67,13 +123,18 @@ export class Watcher {
   }
 
   /** The current health state (read-only use). */
-  get health(): HealthState {
+  get health(): PublishedHealth {
     return this.state.health;
+  }
+
+  /** The last published value: replaced, never changed, by each cycle and pushed read. */
+  get published(): Published {
+    return this.current;
   }
 
   /** Loads saved state; an unusable file is moved aside and the next cycle is a fresh baseline. */
   async init(): Promise<void> {
-    const { logger, metrics, store } = this.deps;
+    const { logger, store } = this.deps;
     const report = await store.load();
     if (report.discarded) {
       logger.error(
@@ -85,149 +146,230 @@ export class Watcher {
     if (report.state) {
       this.state = { ...report.state, outbox: parseOutbox(report.state.outbox) };
       logger.info(
-        {
-          connections: this.state.health.connections.size,
-          alerts: this.state.health.alerts.size,
-          queued: queuedCount(this.outbox),
-        },
+        { connections: this.state.health.connections.size, alerts: this.state.health.alerts.size, queued: queuedCount(this.state.outbox) },
         "state loaded",
       );
     }
-    metrics.publish(this.state.health);
+    this.publish(null, true);
     this.loaded = true;
   }
 
   /** Firing alerts now (watcher_blind included), most severe first. */
   firing(): Alert[] {
-    const out: Alert[] = [];
-    for (const rec of this.state.health.alerts.values()) {
-      if (rec.phase !== "firing") continue;
-      out.push(toAlert(rec, this.state.health.connections.get(rec.connection_id)?.snapshot, "firing", this.now()));
-    }
-    return out.sort(compareAlerts);
+    return [...this.current.firing];
   }
 
-  /** Runs one cycle. Never throws: failures are reported, logged and counted. */
-  async cycle(signal?: AbortSignal): Promise<CycleReport> {
-    const { logger, metrics, source, config } = this.deps;
-    const started = this.now();
-    const report: CycleReport = {
-      outcome: "success",
-      error: null,
-      connections: 0,
-      rejected: 0,
-      requests: 0,
-      pages: 0,
-      firing: 0,
-      fired: 0,
-      resolved: 0,
-      reminders: 0,
-      events: [],
-      lifecycle: [],
-      durationMs: 0,
-      holdUntil: null,
-    };
-    const previous = this.state.health;
-    let health = previous;
-    let events: AlertEvent[] = [];
+  /** Runs one cycle (after any cycle or pushed read under way). Never throws: failures are reported, logged and counted. */
+  cycle(signal?: AbortSignal): Promise<CycleReport> {
+    return this.inTurn(() => this.runCycle(signal));
+  }
 
-    const hold = this.state.hold_until;
-    if (hold !== null && started < hold) {
-      report.outcome = "held";
-      report.holdUntil = hold;
-      logger.warn({ until: new Date(hold).toISOString() }, "skip Fivetran this cycle: rate limited until then");
-    } else {
+  /**
+   * Judges a few freshly read connections (a pushed read) through the same steps as a cycle: only those connections
+   * are judged (no removals, no baseline, watcher_blind untouched); then enrich, notify, save, publish. Waits for a
+   * cycle under way, so nothing fires or resolves twice. Before the first cycle (the baseline) it does nothing.
+   */
+  judgeRead(snapshots: readonly ConnectionSnapshot[], signal?: AbortSignal): Promise<CycleReport> {
+    return this.inTurn(() => this.runRead(snapshots, signal));
+  }
+
+  private async runCycle(signal?: AbortSignal): Promise<CycleReport> {
+    const started = this.now();
+    const report = newReport(started);
+    let judged: Judged = { health: this.state.health, events: [], lifecycle: [] };
+    if (!this.heldBack(started, report)) {
       try {
-        const listing = await source.list(signal, previous.connections);
-        report.requests = listing.requests;
-        report.pages = listing.pages;
-        const { observed, unreadable } = this.observe(listing, previous);
-        report.rejected = unreadable;
-        report.connections = observed.size;
-        // In place: the previous state's connection Map becomes the next one (the listing was complete, so the
-        // cycle counts; this.state is replaced below).
-        const result = diff(previous, { connections: observed }, started, this.deps.rules, { inPlace: true });
-        health = result.next;
-        events = result.events;
-        report.lifecycle = result.lifecycle;
-        await this.enrich(health, events, signal);
+        const observation = await this.read(report, signal);
+        judged = this.judge(observation, started);
+        judged = await this.enrich(judged, signal);
         this.state.hold_until = null;
       } catch (err) {
-        report.outcome = "failure";
-        report.error = toSyncwatchError(err);
-        if (err instanceof ApiError && err.code === "rate_limited" && err.retryAfterMs !== null) {
-          this.state.hold_until = started + err.retryAfterMs;
-          report.holdUntil = this.state.hold_until;
-        }
-        logger.error(
-          { err: { code: report.error.code, message: report.error.message }, hold_until: isoOrNull(this.state.hold_until) },
-          `poll Fivetran: ${report.error.message}`,
-        );
+        this.failed(err, started, report);
       }
     }
+    judged = this.watchSelf(judged);
+    this.tally(report, judged);
+    await this.notify(judged, started, signal);
+    this.finish(report, started);
+    return report;
+  }
 
-    // syncwatch watches itself, whatever the outcome.
-    const watched = judgeWatcher(health, this.now(), this.deps.rules, this.startedAt);
-    health = watched.next;
-    events = [...events, ...watched.events];
+  private async runRead(snapshots: readonly ConnectionSnapshot[], signal?: AbortSignal): Promise<CycleReport> {
+    const started = this.now();
+    const report = newReport(started);
+    report.connections = snapshots.length;
+    if (!this.state.health.baseline_done) {
+      report.outcome = "held";
+      this.deps.logger.info({ connections: snapshots.length }, "skip a pushed read: the first cycle (the baseline) has not run yet");
+      return report;
+    }
+    const result = judgeSome(this.state.health, snapshots, started, this.deps.rules);
+    const judged = await this.enrich({ health: result.next, events: result.events, lifecycle: result.lifecycle }, signal);
+    this.tally(report, judged);
+    await this.notify(judged, started, signal);
+    report.durationMs = this.now() - started;
+    this.deps.metrics.publish(this.state.health);
+    this.publish(this.current.lastCycle, false);
+    this.deps.logger.info(
+      { pushed: snapshots.length, firing: report.firing, new: report.fired, resolved: report.resolved, duration_ms: report.durationMs },
+      `pushed read: ${snapshots.length} connection${snapshots.length === 1 ? "" : "s"}, ${report.fired} new, ${report.resolved} resolved`,
+    );
+    return report;
+  }
+
+  /** Step: skip Fivetran while it asked us to wait (a long `Retry-After`). */
+  private heldBack(started: number, report: CycleReport): boolean {
+    const hold = this.state.hold_until;
+    if (hold === null || started >= hold) return false;
+    report.outcome = "held";
+    report.holdUntil = hold;
+    this.deps.logger.warn({ until: new Date(hold).toISOString() }, "skip Fivetran this cycle: rate limited until then");
+    return true;
+  }
+
+  /** Steps: read the whole account, then observe it (pure: what to judge, what to carry forward). */
+  private async read(report: CycleReport, signal?: AbortSignal): Promise<Observation> {
+    const listing = await this.deps.source.list(signal, this.state.health.connections);
+    report.requests = listing.requests;
+    report.pages = listing.pages;
+    const observation = observe(listing, this.state.health.connections, this.state.missing ?? []);
+    // Saved with the state: a process that runs one cycle (`once`) sees a deletion across two runs.
+    if (observation.remember !== null) this.state.missing = observation.remember;
+    report.rejected = observation.unreadable;
+    report.connections = observation.observed.size;
+    this.logObservation(observation);
+    return observation;
+  }
+
+  /** Step: judge the observed connections against the previous state (pure diff; the previous state is left as it was). */
+  private judge(observation: Observation, started: number): Judged {
+    const result = diff(this.state.health, { connections: observation.observed }, started, this.deps.rules);
+    return { health: result.next, events: result.events, lifecycle: result.lifecycle };
+  }
+
+  /** Step: a failed read leaves the alert state as it was; a long `Retry-After` holds the next cycles back. */
+  private failed(err: unknown, started: number, report: CycleReport): void {
+    report.outcome = "failure";
+    report.error = toSyncwatchError(err);
+    if (err instanceof ApiError && err.code === "rate_limited" && err.retryAfterMs !== null) {
+      this.state.hold_until = started + err.retryAfterMs;
+      report.holdUntil = this.state.hold_until;
+    }
+    this.deps.logger.error(
+      { err: { code: report.error.code, message: report.error.message }, hold_until: isoOrNull(this.state.hold_until) },
+      `read Fivetran: ${report.error.message}`,
+    );
+  }
+
+  /** Step: syncwatch watches itself, whatever the outcome (pure). */
+  private watchSelf(judged: Judged): Judged {
+    const watched = judgeBlind(judged.health, this.now(), this.deps.rules, this.startedAt);
+    return { health: watched.next, events: [...judged.events, ...watched.events], lifecycle: judged.lifecycle };
+  }
+
+  /**
+   * Step: adds the failed setup test's title and message to alerts of connections that just started failing. The
+   * alerts Map is the judged state's own (new this cycle, not yet published), so it is updated where it is.
+   */
+  private async enrich(judged: Judged, signal?: AbortSignal): Promise<Judged> {
+    const wanted = judged.events.filter((e) => e.type === "firing" && conditionSpec(e.alert.condition)?.enrichedWithErrors === true);
+    if (wanted.length === 0) return judged;
+    const ids = [...new Set(wanted.map((e) => e.alert.connection_id))];
+    const details = await this.deps.source.details(ids, signal);
+    const alerts = judged.health.alerts;
+    for (const ev of wanted) {
+      const test = details.get(ev.alert.connection_id);
+      if (!test) continue;
+      ev.alert = { ...ev.alert, summary: withSetupTest(ev.alert.summary, test) };
+      const key = alertKey(ev.alert.connection_id, ev.alert.condition);
+      const rec = alerts.get(key);
+      if (rec) alerts.set(key, { ...rec, summary: ev.alert.summary });
+    }
+    return judged;
+  }
+
+  /** Step: counts and logs the events and lifecycle changes into the report and the metrics. */
+  private tally(report: CycleReport, judged: Judged): void {
+    const { events, lifecycle, health } = judged;
     report.events = events;
-
+    report.lifecycle = lifecycle;
     for (const ev of events) {
       if (ev.type === "firing") report.fired++;
       else if (ev.type === "resolved") report.resolved++;
       else report.reminders++;
     }
     for (const rec of health.alerts.values()) if (rec.phase === "firing") report.firing++;
-    this.logEvents(events, report.lifecycle);
-    metrics.alertEvents?.(events);
-    for (const l of report.lifecycle) metrics.lifecycle?.(l.kind);
+    this.logEvents(events, lifecycle);
+    this.deps.metrics.alertEvents?.(events);
+    for (const l of lifecycle) this.deps.metrics.lifecycle?.(l.kind);
+  }
 
-    // Queue first and save, then send and save again: a crash may repeat a message, never lose one.
-    let outbox = this.outbox;
-    if (events.length > 0) {
-      const baseline = events.some((e) => e.baseline);
-      const alerts = events.map((e) => e.alert);
-      const routed = routeAlerts(alerts, config.alerts.routes, config.alerts.silences, started, this.configuredChannels());
-      const queued = enqueue(outbox, routed.byChannel, started, baseline, config.channels.delivery.max_queued);
-      outbox = queued.outbox;
-      for (const drop of queued.dropped) {
-        logger.error({ channel: drop.channel, count: drop.count }, "drop queued notifications: queue full");
-        metrics.notificationDropped?.(drop.channel, "queue_full", drop.count);
-      }
-      if (routed.silenced > 0) logger.info({ silenced: routed.silenced }, "alerts silenced");
-    }
-    this.state = { ...this.state, health, outbox };
+  /**
+   * Steps: plan the notifications (route, silence), queue them and save, then send and save again: a crash may
+   * repeat a message, never lose one.
+   */
+  private async notify(judged: Judged, started: number, signal?: AbortSignal): Promise<void> {
+    const outbox = this.plan(judged.events, started);
+    this.state = { ...this.state, health: judged.health, outbox };
     await this.save();
+    await this.send(signal);
+    this.deps.metrics.queued?.(queuedByChannel(this.state.outbox));
+  }
 
-    if (queuedCount(outbox) > 0 && this.deps.notifiers.length > 0) {
-      const d = config.channels.delivery;
-      outbox = await deliver(outbox, this.deps.notifiers, {
-        maxAttempts: d.max_attempts,
-        baseDelayMs: d.base_delay_ms,
-        maxDelayMs: d.max_delay_ms,
-        timeoutMs: d.timeout_seconds * 1000,
-        sleep: this.deps.sleep,
-        signal,
-        logger,
-        onAttempt: (channel: ChannelName, outcome: "sent" | "failed") => metrics.notification(channel, outcome),
-        onDropped: (channel: ChannelName, reason: string, count: number) => metrics.notificationDropped?.(channel, reason, count),
-      });
-      this.state = { ...this.state, outbox };
-      await this.save();
-    } else if (queuedCount(outbox) > 0) {
-      // No channel is configured: the queue would never drain. Alerts were logged above.
-      this.state = { ...this.state, outbox: emptyOutbox() };
+  /** Step: routes and silences this cycle's events and queues one digest per channel; returns the new outbox. */
+  private plan(events: AlertEvent[], started: number): Outbox {
+    const { config, logger, metrics } = this.deps;
+    if (events.length === 0) return this.state.outbox;
+    const at = Math.max(started, this.lastQueuedAt + 1);
+    this.lastQueuedAt = at;
+    const baseline = events.some((e) => e.baseline);
+    const routed = routeAlerts(events.map((e) => e.alert), config.alerts.routes, config.alerts.silences, started, this.configuredChannels());
+    const queued = enqueue(this.state.outbox, routed.byChannel, at, baseline, config.channels.delivery.max_queued);
+    for (const drop of queued.dropped) {
+      logger.error({ channel: drop.channel, count: drop.count }, "drop queued notifications: queue full");
+      metrics.notificationDropped?.(drop.channel, "queue_full", drop.count);
     }
-    metrics.queued?.(queuedByChannel(this.outbox));
+    if (routed.silenced > 0) logger.info({ silenced: routed.silenced }, "alerts silenced");
+    return queued.outbox;
+  }
 
+  /** Step: delivers what is queued and saves what is left. Without any channel the queue is dropped (alerts were logged). */
+  private async send(signal?: AbortSignal): Promise<void> {
+    const { config, logger, metrics, notifiers } = this.deps;
+    if (queuedCount(this.state.outbox) === 0) return;
+    if (notifiers.length === 0) {
+      this.state = { ...this.state, outbox: emptyOutbox() };
+      return;
+    }
+    const d = config.channels.delivery;
+    const outbox = await deliver(this.state.outbox, notifiers, {
+      maxAttempts: d.max_attempts,
+      baseDelayMs: d.base_delay_ms,
+      maxDelayMs: d.max_delay_ms,
+      timeoutMs: d.timeout_seconds * 1000,
+      sleep: this.deps.sleep,
+      signal,
+      logger,
+      onAttempt: (channel: ChannelName, outcome: "sent" | "failed") => metrics.notification(channel, outcome),
+      onDropped: (channel: ChannelName, reason: string, count: number) => metrics.notificationDropped?.(channel, reason, count),
+    });
+    this.state = { ...this.state, outbox };
+    await this.save();
+  }
+
+  /** Steps: publish (metrics, the published value), then log the summary line. */
+  private finish(report: CycleReport, started: number): void {
+    const { metrics, logger } = this.deps;
     report.durationMs = this.now() - started;
+    report.apiBudget = this.deps.source.rateLimitRemaining ?? null;
     if (report.outcome === "success") {
-      metrics.publish(health);
+      metrics.publish(this.state.health);
       metrics.poll("success", report.durationMs / 1000, this.now());
     } else if (report.outcome === "failure") {
       metrics.poll("failure", report.durationMs / 1000);
     }
     metrics.itemsRejected?.(report.rejected);
+    this.publish(report, false);
     logger.info(
       {
         outcome: report.outcome,
@@ -239,16 +381,34 @@ export class Watcher {
         new: report.fired,
         resolved: report.resolved,
         reminders: report.reminders,
-        queued: queuedCount(this.outbox),
+        queued: queuedCount(this.state.outbox),
         duration_ms: report.durationMs,
       },
       cycleSummary(report),
     );
-    return report;
   }
 
-  private get outbox(): Outbox {
-    return this.state.outbox as Outbox;
+  /** Replaces the published value (and the metrics' view on load). */
+  private publish(lastCycle: CycleReport | null, toMetrics: boolean): void {
+    const health = this.state.health;
+    if (toMetrics) this.deps.metrics.publish(health);
+    const at = this.now();
+    let firing: readonly Alert[] | null = null;
+    this.current = Object.freeze({
+      health,
+      lastCycle: lastCycle === null ? null : Object.freeze({ ...lastCycle }),
+      // Built on first read: a cycle nobody asks about pays nothing for it.
+      get firing(): readonly Alert[] {
+        return (firing ??= Object.freeze(firingAlerts(health, at)));
+      },
+    });
+  }
+
+  /** Runs `job` after every cycle and pushed read queued before it: state changes one job at a time. */
+  private inTurn<T>(job: () => Promise<T>): Promise<T> {
+    const run = this.turn.then(job, job);
+    this.turn = run.catch(() => undefined);
+    return run;
   }
 
   /** Saves now (used on shutdown too). A failed save is logged and counted; the watcher keeps going. */
@@ -261,79 +421,14 @@ export class Watcher {
     }
   }
 
-  /**
-   * Merges the listing with the previous state, so that nothing is judged on data syncwatch could not read:
-   * - an unreadable item keeps its connection's previous snapshot;
-   * - an item without any status (every field but `id` null) keeps the previous snapshot too: judging it would
-   *   resolve alerts for no reason;
-   * - a connection missing from the listing is only removed when it was also missing from the previous
-   *   successful listing: the cursor is an offset, so a connection deleted while the listing is paged hides the
-   *   next item for one cycle; and while an item without an id was skipped, nobody can be called removed.
-   */
-  private observe(listing: Listing, previous: HealthState): { observed: ListedConnections; unreadable: number } {
+  private logObservation(o: Observation): void {
     const log = this.deps.logger;
-    // The listing's map is ours: updated in place. An unchanged connection already is its previous snapshot object
-    // (the source reuses it), which the diff, the metrics and the state file recognise by identity.
-    const { connections: observed, rejected } = listing;
-    let unreadable = rejected.length;
-    let logged = 0;
-    // How many previously known connections this listing accounts for; when all are, nobody is missing.
-    let known = listing.known;
-    let statusless: ConnectionSnapshot[] | null = null;
-    for (const c of observed.values()) {
-      if (c.setup_state !== null || c.sync_state !== null || c.update_state !== null) continue;
-      (statusless ??= []).push(c);
+    for (const k of o.kept.slice(0, MAX_REJECT_LOG_LINES)) {
+      if (k.kind === "empty") log.warn({ connection_id: k.id, reason: k.reason }, "keep the previous snapshot of an item with no status");
+      else log.warn({ connection_id: k.id, reason: k.reason }, "skip unreadable connection item");
     }
-    for (const c of statusless ?? []) {
-      const id = c.id;
-      const prev = previous.connections.get(id);
-      if (prev === undefined) continue;
-      observed.set(id, prev.snapshot);
-      unreadable++;
-      if (logged++ < MAX_REJECT_LOG_LINES) log.warn({ connection_id: id, reason: "no status" }, "keep the previous snapshot of an item with no status");
-    }
-    for (const r of rejected) {
-      if (logged++ < MAX_REJECT_LOG_LINES) log.warn({ connection_id: r.id, reason: r.reason }, "skip unreadable connection item");
-      if (r.id === null || observed.has(r.id)) continue;
-      const prev = previous.connections.get(r.id);
-      if (prev) {
-        observed.set(r.id, prev.snapshot);
-        known++;
-      }
-    }
-    if (logged > MAX_REJECT_LOG_LINES) log.warn({ count: unreadable }, "skip unreadable connection items (only the first were logged)");
-
-    const anonymous = rejected.some((r) => r.id === null);
-    // Saved with the state: a process that runs one cycle (`once`) sees a deletion across two runs.
-    const missingBefore = new Set(this.state.missing ?? []);
-    const missingNow = new Set<string>();
-    for (const [id, rec] of known === previous.connections.size ? [] : previous.connections) {
-      if (observed.has(id)) continue;
-      if (anonymous || !missingBefore.has(id)) {
-        observed.set(id, rec.snapshot);
-        missingNow.add(id);
-      }
-    }
-    // While an anonymous item was skipped, this listing says nothing about who is gone.
-    if (!anonymous) this.state.missing = [...missingNow];
-    if (missingNow.size > 0) log.debug({ count: missingNow.size }, "connections missing from the listing: removed if still missing next cycle");
-    return { observed, unreadable };
-  }
-
-  /** Adds the failed setup test's title and message to alerts of connections that just started failing. */
-  private async enrich(health: HealthState, events: AlertEvent[], signal?: AbortSignal): Promise<void> {
-    const wanted = events.filter((e) => e.type === "firing" && conditionSpec(e.alert.condition)?.enrichedWithErrors === true);
-    if (wanted.length === 0) return;
-    const ids = [...new Set(wanted.map((e) => e.alert.connection_id))];
-    const details = await this.deps.source.details(ids, signal);
-    for (const ev of wanted) {
-      const test = details.get(ev.alert.connection_id);
-      if (!test) continue;
-      ev.alert = { ...ev.alert, summary: withSetupTest(ev.alert.summary, test) };
-      const key = alertKey(ev.alert.connection_id, ev.alert.condition);
-      const rec = health.alerts.get(key);
-      if (rec) health.alerts.set(key, { ...rec, summary: ev.alert.summary });
-    }
+    if (o.kept.length > MAX_REJECT_LOG_LINES) log.warn({ count: o.unreadable }, "skip unreadable connection items (only the first were logged)");
+    if (o.missing.length > 0) log.debug({ count: o.missing.length }, "connections missing from the listing: removed if still missing next cycle");
   }
 
   private configuredChannels(): ChannelName[] {
@@ -378,6 +473,36 @@ export function cycleSummary(r: CycleReport): string {
   if (r.outcome === "failure") return `cycle failed: ${r.error?.message ?? "unknown error"}; alert state unchanged, ${timing}`;
   const skipped = r.rejected ? `, ${r.rejected} unreadable items skipped` : "";
   return `cycle ok: ${r.connections} connections in ${r.requests} request${r.requests === 1 ? "" : "s"}${skipped}, ${alerts}, ${timing}`;
+}
+
+function newReport(started: number): CycleReport {
+  return {
+    outcome: "success",
+    error: null,
+    startedAt: started,
+    connections: 0,
+    rejected: 0,
+    requests: 0,
+    pages: 0,
+    firing: 0,
+    fired: 0,
+    resolved: 0,
+    reminders: 0,
+    events: [],
+    lifecycle: [],
+    durationMs: 0,
+    holdUntil: null,
+    apiBudget: null,
+  };
+}
+
+function firingAlerts(health: HealthState, now: number): Alert[] {
+  const out: Alert[] = [];
+  for (const rec of health.alerts.values()) {
+    if (rec.phase !== "firing") continue;
+    out.push(toAlert(rec, health.connections.get(rec.connection_id)?.snapshot, "firing", now));
+  }
+  return out.sort(compareAlerts);
 }
 
 function isoOrNull(ms: number | null): string | null {

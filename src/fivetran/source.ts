@@ -50,6 +50,11 @@ export class FivetranSource {
   }
 
   /** Closes the connection pool. */
+  /** Calls left in Fivetran's rate-limit window as its last answer said, or null before any. */
+  get rateLimitRemaining(): number | null {
+    return this.client.rateLimitRemaining;
+  }
+
   async close(): Promise<void> {
     await this.client.close();
   }

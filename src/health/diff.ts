@@ -15,6 +15,7 @@ import {
   type ResolveReason,
   type Severity,
 } from "./model.js";
+import { LayeredConnections } from "./layered.js";
 import { conditionRules, effectiveRules, isIgnored, type EffectiveRules, type Rules } from "./rules.js";
 
 /** This cycle's observation: every connection listed, by id. */
@@ -105,26 +106,16 @@ class Judge {
   }
 }
 
-/** How `diff` may treat its input. */
-export interface DiffOptions {
-  /**
-   * Update `previous.connections` in place instead of copying it (the next state then shares that Map): for the
-   * watcher, which replaces its state with the result anyway; copying 100,000 entries costs more than judging them.
-   * `previous` must not be used afterwards. Default false: `diff` is pure.
-   */
-  inPlace?: boolean;
-}
-
 /**
- * Judges one successful cycle. Never mutates `previous` (unless `inPlace`); unchanged connection records are reused.
- * The next state has `baseline_done` true and `last_success_at` = `now`. The watcher alert is left alone.
+ * Judges one successful cycle. Never mutates `previous`: the next state's Maps are new (unchanged connection records
+ * are reused), so a state once published stays as it was. The next state has `baseline_done` true and
+ * `last_success_at` = `now`. The watcher alert is left alone.
  */
-export function diff(previous: HealthState, current: CurrentSnapshot, now: number, rules: Rules, options: DiffOptions = {}): DiffResult {
+export function diff(previous: HealthState, current: CurrentSnapshot, now: number, rules: Rules): DiffResult {
   const baseline = !previous.baseline_done;
   const judge = new Judge(previous, now, rules, baseline);
-  // Update a copy (or the Map itself): unchanged records (same snapshot object) cost no write at all.
-  const connections = options.inPlace === true ? previous.connections : new Map<string, ConnectionRecord>(previous.connections);
-  const known = connections.size;
+  const connections = new Map<string, ConnectionRecord>();
+  const known = previous.connections.size;
   const lifecycle: LifecycleEvent[] = [];
   let carried = 0;
   // Nothing to look up in an empty state (the first cycle): every connection is new.
@@ -134,76 +125,24 @@ export function diff(previous: HealthState, current: CurrentSnapshot, now: numbe
     const id = snap.id;
     if (id === WATCHER_CONNECTION_ID) continue;
     const prevRec = previousRecord(id);
-    let resumedAt = prevRec?.resumed_at ?? null;
-    if (prevRec === undefined) {
-      if (!baseline) lifecycle.push({ kind: "added", connection_id: id });
-    } else {
-      carried++;
-      const p = prevRec.snapshot;
-      if (p !== snap) {
-        if (p.paused !== true && snap.paused === true) lifecycle.push({ kind: "paused", connection_id: id });
-        else if (p.paused === true && snap.paused !== true) {
-          lifecycle.push({ kind: "resumed", connection_id: id });
-          resumedAt = now;
-        }
-        if (p.schedule_type !== "manual" && snap.schedule_type === "manual") lifecycle.push({ kind: "manual", connection_id: id });
-        else if (p.schedule_type === "manual" && snap.schedule_type !== "manual") {
-          lifecycle.push({ kind: "automatic", connection_id: id });
-          resumedAt = now;
-        }
-        if (p.is_historical_sync !== true && snap.is_historical_sync === true) lifecycle.push({ kind: "historical_sync_started", connection_id: id });
-        if (snap.rescheduled_for !== null && snap.rescheduled_for !== p.rescheduled_for) lifecycle.push({ kind: "rescheduled", connection_id: id });
-      }
-    }
-    if (prevRec === undefined || prevRec.snapshot !== snap || prevRec.resumed_at !== resumedAt) connections.set(id, { snapshot: snap, resumed_at: resumedAt });
-    judge.snapshot = snap;
-    judge.eff = effectiveRules(rules, snap);
-    visitConditions(snap, resumedAt, now, rules, judge.eff, judge.visit);
+    if (prevRec !== undefined) carried++;
+    connections.set(id, judgeConnection(judge, prevRec, snap, lifecycle));
   }
 
-  // Removed connections (skip the scan when every previous connection was seen again). Added ones were appended
-  // above, after the `known` entries that were there before; only those are scanned.
+  // Removed connections (skip the scan when every previous connection was seen again).
   const removed = new Map<string, ConnectionSnapshot>();
   if (carried !== known) {
-    let i = 0;
-    for (const [id, rec] of connections) {
-      if (i++ >= known) break;
-      if (!current.connections.has(id) || id === WATCHER_CONNECTION_ID) removed.set(id, rec.snapshot);
-    }
+    for (const [id, rec] of previous.connections) if (!connections.has(id)) removed.set(id, rec.snapshot);
   }
-  for (const id of removed.keys()) {
-    connections.delete(id);
-    if (id !== WATCHER_CONNECTION_ID) lifecycle.push({ kind: "removed", connection_id: id });
-  }
+  for (const id of removed.keys()) if (id !== WATCHER_CONNECTION_ID) lifecycle.push({ kind: "removed", connection_id: id });
 
   // Alerts whose condition no longer holds: removed, exempt, ignored, or clearing.
   for (const [key, rec] of previous.alerts) {
     if (judge.held.has(key) || rec.connection_id === WATCHER_CONNECTION_ID) continue;
-    // `connections` now holds exactly this cycle's connections (looked up there: a listing may have no id index).
+    // `connections` holds exactly this cycle's connections (looked up there: a listing may have no id index).
     const snap = connections.get(rec.connection_id)?.snapshot;
-    if (snap === undefined) {
-      judge.resolve(key, rec, removed.get(rec.connection_id), "removed");
-      continue;
-    }
-    if (rec.phase === "pending") {
-      judge.alerts.delete(key);
-      continue;
-    }
-    const exempt = exemption(snap);
-    if (exempt !== null && conditionSpec(rec.condition)?.exemptWhilePaused === true) {
-      judge.resolve(key, rec, snap, exempt);
-      continue;
-    }
-    const r = conditionRules(rules, effectiveRules(rules, snap), rec.condition, rec.severity);
-    const streak = rec.streak + 1;
-    if (isIgnored(r, rec.condition) || streak >= r.clearAfter) {
-      judge.resolve(key, rec, snap, null);
-      continue;
-    }
-    const remind = reminderDue(rec, now, rules.repeatIntervalMs);
-    const updated: AlertRecord = { ...rec, streak, last_notified_at: remind ? now : rec.last_notified_at };
-    judge.alerts.set(key, updated);
-    if (remind) judge.emit("reminder", updated, snap);
+    if (snap === undefined) judge.resolve(key, rec, removed.get(rec.connection_id), "removed");
+    else settle(judge, key, rec, snap);
   }
 
   judge.events.sort(compareEvents);
@@ -212,6 +151,86 @@ export function diff(previous: HealthState, current: CurrentSnapshot, now: numbe
     events: judge.events,
     lifecycle,
   };
+}
+
+/**
+ * Judges a few freshly read connections (a pushed read) as one cycle would judge them, leaving every other
+ * connection, the baseline, `last_success_at` and the watcher alert alone; never removes a connection. Costs the
+ * size of `snapshots` plus one pass over the alerts, not over the connections: the next state lays the new records
+ * over `previous.connections` without copying it. Call it only once the baseline is done.
+ */
+export function judgeSome(previous: HealthState, snapshots: readonly ConnectionSnapshot[], now: number, rules: Rules): DiffResult {
+  const judge = new Judge(previous, now, rules, false);
+  const lifecycle: LifecycleEvent[] = [];
+  const judged = new Map<string, ConnectionRecord>();
+  for (const snap of snapshots) {
+    if (snap.id === WATCHER_CONNECTION_ID) continue;
+    const prevRec = judged.get(snap.id) ?? previous.connections.get(snap.id);
+    judged.set(snap.id, judgeConnection(judge, prevRec, snap, lifecycle));
+  }
+  for (const [key, rec] of previous.alerts) {
+    const mine = judged.get(rec.connection_id);
+    if (mine === undefined || judge.held.has(key)) continue;
+    settle(judge, key, rec, mine.snapshot);
+  }
+  judge.events.sort(compareEvents);
+  const connections = judged.size === 0 ? previous.connections : LayeredConnections.over(previous.connections, judged.values());
+  return { next: { ...previous, connections, alerts: judge.alerts }, events: judge.events, lifecycle };
+}
+
+/** Judges one listed connection against its previous record: lifecycle changes, conditions; returns its next record. */
+function judgeConnection(judge: Judge, prevRec: ConnectionRecord | undefined, snap: ConnectionSnapshot, lifecycle: LifecycleEvent[]): ConnectionRecord {
+  const { now, rules } = judge;
+  const id = snap.id;
+  let resumedAt = prevRec?.resumed_at ?? null;
+  if (prevRec === undefined) {
+    if (!judge.baseline) lifecycle.push({ kind: "added", connection_id: id });
+  } else {
+    const p = prevRec.snapshot;
+    if (p !== snap) {
+      if (p.paused !== true && snap.paused === true) lifecycle.push({ kind: "paused", connection_id: id });
+      else if (p.paused === true && snap.paused !== true) {
+        lifecycle.push({ kind: "resumed", connection_id: id });
+        resumedAt = now;
+      }
+      if (p.schedule_type !== "manual" && snap.schedule_type === "manual") lifecycle.push({ kind: "manual", connection_id: id });
+      else if (p.schedule_type === "manual" && snap.schedule_type !== "manual") {
+        lifecycle.push({ kind: "automatic", connection_id: id });
+        resumedAt = now;
+      }
+      if (p.is_historical_sync !== true && snap.is_historical_sync === true) lifecycle.push({ kind: "historical_sync_started", connection_id: id });
+      if (snap.rescheduled_for !== null && snap.rescheduled_for !== p.rescheduled_for) lifecycle.push({ kind: "rescheduled", connection_id: id });
+    }
+  }
+  judge.snapshot = snap;
+  judge.eff = effectiveRules(rules, snap);
+  visitConditions(snap, resumedAt, now, rules, judge.eff, judge.visit);
+  // Unchanged records are reused: the metrics and the state file recognise them by identity.
+  return prevRec !== undefined && prevRec.snapshot === snap && prevRec.resumed_at === resumedAt ? prevRec : { snapshot: snap, resumed_at: resumedAt };
+}
+
+/** An alert of a listed connection whose condition did not hold this time: dropped, exempted, cleared or counted. */
+function settle(judge: Judge, key: string, rec: AlertRecord, snap: ConnectionSnapshot): void {
+  const { now, rules } = judge;
+  if (rec.phase === "pending") {
+    judge.alerts.delete(key);
+    return;
+  }
+  const exempt = exemption(snap);
+  if (exempt !== null && conditionSpec(rec.condition)?.exemptWhilePaused === true) {
+    judge.resolve(key, rec, snap, exempt);
+    return;
+  }
+  const r = conditionRules(rules, effectiveRules(rules, snap), rec.condition, rec.severity);
+  const streak = rec.streak + 1;
+  if (isIgnored(r, rec.condition) || streak >= r.clearAfter) {
+    judge.resolve(key, rec, snap, null);
+    return;
+  }
+  const remind = reminderDue(rec, now, rules.repeatIntervalMs);
+  const updated: AlertRecord = { ...rec, streak, last_notified_at: remind ? now : rec.last_notified_at };
+  judge.alerts.set(key, updated);
+  if (remind) judge.emit("reminder", updated, snap);
 }
 
 function noRecord(): undefined {

@@ -1,4 +1,4 @@
-// The public face of the pure health judge: rules, conditions, diff, the watcher alert and the model.
+// The public face of the pure health judge: rules, conditions, diff, the observe step, the self-monitor and the model.
 export * from "./model.js";
 export {
   rulesFromConfig,
@@ -34,5 +34,7 @@ export {
 export { CONDITION_TABLE, conditionKind, conditionSpec, conditionTitle, type ConditionSpec } from "./condition-table.js";
 export { formatDuration, formatTime, isoTime } from "./format.js";
 export { withSetupTest, compareAlerts, compareEvents, toAlert, type AlertEvent } from "./events.js";
-export { diff, type CurrentSnapshot, type DiffResult } from "./diff.js";
-export { judgeWatcher, WATCHER_CONDITION, type WatcherResult } from "./watcher.js";
+export { diff, judgeSome, type CurrentSnapshot, type DiffResult } from "./diff.js";
+export { observe, isEmptyRead, type ListingRead, type Observation, type KeptItem } from "./observe.js";
+export { LayeredConnections } from "./layered.js";
+export { judgeBlind, BLIND_CONDITION, type BlindResult } from "./blind.js";

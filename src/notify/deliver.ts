@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import { NotifyError, errorMessage } from "../errors.js";
 import { realSleep, type Sleep } from "../clock.js";
 import { nextRetry, type RetryPolicy } from "../http/retry-policy.js";
-import { parseOutbox, type Outbox, type QueuedDigest } from "./outbox.js";
+import type { Outbox, QueuedDigest } from "./outbox.js";
 import { CHANNEL_NAMES, type ChannelName } from "./registry.js";
 import type { Notifier, SendProgress } from "./types.js";
 
@@ -28,11 +28,10 @@ export interface DeliverOptions {
 
 /** Delivers what the outbox holds and returns the new outbox (what is still queued); the input is not changed. */
 export async function deliver(outbox: Outbox, notifiers: readonly Notifier[], opts: DeliverOptions): Promise<Outbox> {
-  const current = parseOutbox(outbox);
-  const channels = CHANNEL_NAMES.filter((c) => (current.channels[c]?.length ?? 0) > 0);
+  const channels = CHANNEL_NAMES.filter((c) => (outbox.channels[c]?.length ?? 0) > 0);
   const results = await Promise.all(
     channels.map(async (channel) => {
-      const queue = current.channels[channel] ?? [];
+      const queue = outbox.channels[channel] ?? [];
       const notifier = notifiers.find((n) => n.name === channel);
       if (notifier === undefined) {
         const count = queue.reduce((n, d) => n + d.alerts.length - d.alerts_sent, 0);

@@ -45,8 +45,8 @@ const queuedSchema = z.object({
 });
 
 /**
- * Reads an outbox from anything (an old or garbled state file): keeps every readable digest of a known channel
- * and every readable alert in it, drops the rest; returns fresh objects, never the input's.
+ * Reads an outbox from anything (an old or garbled state file), once, on load: keeps every readable digest of a
+ * known channel and every readable alert in it, drops the rest; returns fresh objects, never the input's.
  */
 export function parseOutbox(value: unknown): Outbox {
   const out = emptyOutbox();
@@ -92,12 +92,12 @@ export function enqueue(
   baseline: boolean,
   maxQueued: number,
 ): { outbox: Outbox; dropped: QueueDrop[] } {
-  const next = parseOutbox(outbox);
+  const next = emptyOutbox();
   const dropped: QueueDrop[] = [];
   const limit = Math.max(1, Math.floor(maxQueued));
   for (const channel of CHANNEL_NAMES) {
     const alerts = byChannel.get(channel);
-    const queue = next.channels[channel] ?? [];
+    const queue = [...(outbox.channels[channel] ?? [])];
     if (alerts !== undefined && alerts.length > 0) {
       const id = `${cycleAt}-${channel}`;
       // The same cycle queued twice (a re-run after a crash) must not send twice.

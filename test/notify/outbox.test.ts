@@ -67,8 +67,8 @@ describe("parseOutbox", () => {
     });
   }
 
-  it("enqueue reads a garbled outbox instead of failing", () => {
-    const { outbox } = enqueue({ channels: { slack: "nope" } } as never, new Map([["slack", [crit]]]), T0, false, 10);
+  it("a garbled saved outbox, parsed once on load, takes new digests instead of failing", () => {
+    const { outbox } = enqueue(parseOutbox({ channels: { slack: "nope" } }), new Map([["slack", [crit]]]), T0, false, 10);
     expect(outbox.channels.slack).toHaveLength(1);
   });
 });

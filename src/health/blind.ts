@@ -1,4 +1,4 @@
-// syncwatch watching itself: the `watcher_blind` alert when no cycle has succeeded for too long.
+// The self-monitor: the `watcher_blind` alert when no cycle has succeeded for too long.
 import { CONDITION_TABLE } from "./condition-table.js";
 import { formatDuration } from "./format.js";
 import { reminderDue, toAlert, type AlertEvent } from "./events.js";
@@ -6,10 +6,10 @@ import { alertKey, WATCHER_CONNECTION_ID, type AlertRecord, type HealthState } f
 import type { Rules } from "./rules.js";
 
 /** The condition name of the self-monitoring alert. */
-export const WATCHER_CONDITION = "watcher_blind" satisfies keyof typeof CONDITION_TABLE;
+export const BLIND_CONDITION = "watcher_blind" satisfies keyof typeof CONDITION_TABLE;
 
-/** What `judgeWatcher` returns; `next` is `state` itself when nothing changed. */
-export interface WatcherResult {
+/** What `judgeBlind` returns; `next` is `state` itself when nothing changed. */
+export interface BlindResult {
   next: HealthState;
   events: AlertEvent[];
 }
@@ -27,8 +27,8 @@ function blindSummary(state: HealthState, now: number, since: number, rules: Rul
  * watcher blind time (counted from `startedAt` before the first success); resolves it once a cycle has
  * succeeded since; reminds at the repeat interval. Never mutates `state`.
  */
-export function judgeWatcher(state: HealthState, now: number, rules: Rules, startedAt: number): WatcherResult {
-  const key = alertKey(WATCHER_CONNECTION_ID, WATCHER_CONDITION);
+export function judgeBlind(state: HealthState, now: number, rules: Rules, startedAt: number): BlindResult {
+  const key = alertKey(WATCHER_CONNECTION_ID, BLIND_CONDITION);
   const rec = state.alerts.get(key);
   const since = state.last_success_at ?? startedAt;
   const blind = now - since > rules.watcherBlindMs;
@@ -49,8 +49,8 @@ export function judgeWatcher(state: HealthState, now: number, rules: Rules, star
   if (rec === undefined || rec.phase !== "firing") {
     const fired: AlertRecord = {
       connection_id: WATCHER_CONNECTION_ID,
-      condition: WATCHER_CONDITION,
-      severity: CONDITION_TABLE[WATCHER_CONDITION].severity,
+      condition: BLIND_CONDITION,
+      severity: CONDITION_TABLE[BLIND_CONDITION].severity,
       phase: "firing",
       streak: 0,
       started_at: now,

@@ -1,6 +1,6 @@
 // watcher_blind: syncwatch alerting on itself when no cycle has succeeded for too long.
 import { describe, expect, it } from "vitest";
-import { alertKey, judgeWatcher, type HealthState } from "../../src/health/index.js";
+import { alertKey, judgeBlind, type HealthState } from "../../src/health/index.js";
 import { afterBaseline, brief, cycle, MIN, rules, snap, T0 } from "./fixtures.js";
 
 const key = alertKey("", "watcher_blind");
@@ -9,14 +9,14 @@ const r = rules({ watcher_blind_after_minutes: 15 }, { repeat_interval_minutes: 
 describe("watcher_blind", () => {
   it("does not fire within the blind time since the last success", () => {
     const state: HealthState = { ...afterBaseline(), last_success_at: T0 };
-    const out = judgeWatcher(state, T0 + 15 * MIN, r, T0 - 100 * MIN);
+    const out = judgeBlind(state, T0 + 15 * MIN, r, T0 - 100 * MIN);
     expect(out.events).toEqual([]);
     expect(out.next).toBe(state);
   });
 
   it("fires (critical, empty connection) past the blind time since the last success", () => {
     const state: HealthState = { ...afterBaseline(), last_success_at: T0 };
-    const out = judgeWatcher(state, T0 + 17 * MIN, r, T0 - 100 * MIN);
+    const out = judgeBlind(state, T0 + 17 * MIN, r, T0 - 100 * MIN);
     expect(out.events).toHaveLength(1);
     expect(out.events[0]).toEqual({
       type: "firing",
@@ -41,9 +41,9 @@ describe("watcher_blind", () => {
   });
 
   it("counts from the start when no cycle ever succeeded", () => {
-    const out = judgeWatcher(afterBaseline(), T0 + 16 * MIN, r, T0);
+    const out = judgeBlind(afterBaseline(), T0 + 16 * MIN, r, T0);
     expect(out.events[0]?.alert.summary).toBe("syncwatch has not completed a poll since it started 16m ago (limit 15m)");
-    expect(judgeWatcher(afterBaseline(), T0 + 14 * MIN, r, T0).events).toEqual([]);
+    expect(judgeBlind(afterBaseline(), T0 + 14 * MIN, r, T0).events).toEqual([]);
   });
 
   it("fires once, reminds at the repeat interval, and resolves when a cycle succeeds", () => {
@@ -51,13 +51,13 @@ describe("watcher_blind", () => {
     let state = start;
     const seen: string[][] = [];
     for (const t of [20, 25, 79, 80]) {
-      const out = judgeWatcher(state, T0 + t * MIN, r, T0);
+      const out = judgeBlind(state, T0 + t * MIN, r, T0);
       state = out.next;
       seen.push(brief(out.events));
     }
     const ok = cycle(state, [snap()], T0 + 85 * MIN, r);
     expect(ok.next.alerts.has(key)).toBe(true);
-    const out = judgeWatcher(ok.next, T0 + 85 * MIN, r, T0);
+    const out = judgeBlind(ok.next, T0 + 85 * MIN, r, T0);
     seen.push(brief(out.events));
     expect(seen).toEqual([["firing watcher_blind "], [], [], ["reminder watcher_blind "], ["resolved watcher_blind "]]);
     expect(out.events[0]?.alert).toMatchObject({ status: "resolved", reason: null, started_at: T0 + 20 * MIN, resolved_at: T0 + 85 * MIN });
@@ -66,8 +66,8 @@ describe("watcher_blind", () => {
 
   it("resolves without an event when send_resolved is false", () => {
     const quiet = rules({}, { send_resolved: false });
-    const fired = judgeWatcher({ ...afterBaseline(), last_success_at: T0 }, T0 + 20 * MIN, quiet, T0).next;
-    const out = judgeWatcher({ ...fired, last_success_at: T0 + 21 * MIN }, T0 + 21 * MIN, quiet, T0);
+    const fired = judgeBlind({ ...afterBaseline(), last_success_at: T0 }, T0 + 20 * MIN, quiet, T0).next;
+    const out = judgeBlind({ ...fired, last_success_at: T0 + 21 * MIN }, T0 + 21 * MIN, quiet, T0);
     expect(out.events).toEqual([]);
     expect(out.next.alerts.has(key)).toBe(false);
   });
