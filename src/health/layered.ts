@@ -58,11 +58,11 @@ export class LayeredConnections extends Map<string, ConnectionRecord> {
     for (const [id, rec] of this.entries()) fn.call(thisArg, rec, id, this);
   }
 
-  override set(): this {
+  override set(_id: string, _record: ConnectionRecord): this {
     throw new TypeError("layered connections are read-only");
   }
 
-  override delete(): boolean {
+  override delete(_id: string): boolean {
     throw new TypeError("layered connections are read-only");
   }
 
