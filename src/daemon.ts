@@ -3,8 +3,8 @@ import type { Logger } from "pino";
 import type { Config, ChannelName } from "./config/schema.js";
 import { ApiError, SyncwatchError, errorMessage } from "./errors.js";
 import type { FivetranSource, ListedConnections, Listing } from "./fivetran/index.js";
-import { compareAlerts, conditionSpec, diff, formatDuration, judgeWatcher, toAlert, withSetupTest, type AlertEvent, type Rules } from "./health/index.js";
-import { alertKey, emptyHealthState, type Alert, type ConnectionSnapshot, type HealthState, type LifecycleEvent } from "./health/model.js";
+import { compareAlerts, conditionSpec, diff, formatDuration, judgeWatcher, toAlert, withProblem, type AlertEvent, type Rules } from "./health/index.js";
+import { alertKey, emptyHealthState, saysNothing, type Alert, type ConnectionSnapshot, type HealthState, type LifecycleEvent } from "./health/model.js";
 import type { Metrics } from "./metrics/index.js";
 import { deliver, emptyOutbox, enqueue, parseOutbox, queuedByChannel, routeAlerts, type Outbox } from "./notify/index.js";
 import type { Notifier } from "./notify/types.js";
@@ -264,8 +264,8 @@ export class Watcher {
   /**
    * Merges the listing with the previous state, so that nothing is judged on data syncwatch could not read:
    * - an unreadable item keeps its connection's previous snapshot;
-   * - an item without any status (every field but `id` null) keeps the previous snapshot too: judging it would
-   *   resolve alerts for no reason;
+   * - an item that says nothing (every field but `id` null or missing) keeps the previous snapshot too: judging it
+   *   would resolve alerts for no reason (an item that only lacks `status` is judged like any other);
    * - a connection missing from the listing is only removed when it was also missing from the previous
    *   successful listing: the cursor is an offset, so a connection deleted while the listing is paged hides the
    *   next item for one cycle; and while an item without an id was skipped, nobody can be called removed.
@@ -281,7 +281,7 @@ export class Watcher {
     let known = listing.known;
     let statusless: ConnectionSnapshot[] | null = null;
     for (const c of observed.values()) {
-      if (c.setup_state !== null || c.sync_state !== null || c.update_state !== null) continue;
+      if (c.setup_state !== null || !saysNothing(c)) continue;
       (statusless ??= []).push(c);
     }
     for (const c of statusless ?? []) {
@@ -290,7 +290,7 @@ export class Watcher {
       if (prev === undefined) continue;
       observed.set(id, prev.snapshot);
       unreadable++;
-      if (logged++ < MAX_REJECT_LOG_LINES) log.warn({ connection_id: id, reason: "no status" }, "keep the previous snapshot of an item with no status");
+      if (logged++ < MAX_REJECT_LOG_LINES) log.warn({ connection_id: id, reason: "every field but id is null" }, "keep the previous snapshot of an item that says nothing");
     }
     for (const r of rejected) {
       if (logged++ < MAX_REJECT_LOG_LINES) log.warn({ connection_id: r.id, reason: r.reason }, "skip unreadable connection item");
@@ -320,7 +320,7 @@ export class Watcher {
     return { observed, unreadable };
   }
 
-  /** Adds the failed setup test's title and message to alerts of connections that just started failing. */
+  /** Adds what is wrong and what to do (active error, else failed setup test) to alerts of connections that just started failing. */
   private async enrich(health: HealthState, events: AlertEvent[], signal?: AbortSignal): Promise<void> {
     const wanted = events.filter((e) => e.type === "firing" && conditionSpec(e.alert.condition)?.enrichedWithErrors === true);
     if (wanted.length === 0) return;
@@ -329,7 +329,7 @@ export class Watcher {
     for (const ev of wanted) {
       const test = details.get(ev.alert.connection_id);
       if (!test) continue;
-      ev.alert = { ...ev.alert, summary: withSetupTest(ev.alert.summary, test) };
+      ev.alert = { ...ev.alert, summary: withProblem(ev.alert.summary, test) };
       const key = alertKey(ev.alert.connection_id, ev.alert.condition);
       const rec = health.alerts.get(key);
       if (rec) health.alerts.set(key, { ...rec, summary: ev.alert.summary });

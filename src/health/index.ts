@@ -33,6 +33,6 @@ export {
 } from "./conditions.js";
 export { CONDITION_TABLE, conditionKind, conditionSpec, conditionTitle, type ConditionSpec } from "./condition-table.js";
 export { formatDuration, formatTime, isoTime } from "./format.js";
-export { withSetupTest, compareAlerts, compareEvents, toAlert, type AlertEvent } from "./events.js";
+export { withSetupTest, withActiveError, withProblem, compareAlerts, compareEvents, toAlert, type AlertEvent } from "./events.js";
 export { diff, type CurrentSnapshot, type DiffResult } from "./diff.js";
 export { judgeWatcher, WATCHER_CONDITION, type WatcherResult } from "./watcher.js";
