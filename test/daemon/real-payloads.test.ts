@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load.js";
 import { createLogger } from "../../src/logger.js";
-import { buildApp, type App } from "../../src/main.js";
+import { buildApp, type App } from "../../src/app.js";
 import { SimAccount, startSimulator, type Simulator } from "../../src/simulator/index.js";
 import { FileStore } from "../../src/store/index.js";
 import { runCli } from "../helpers/cli.js";
