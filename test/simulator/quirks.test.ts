@@ -26,7 +26,8 @@ async function get(path: string): Promise<{ status: number; headers: Headers; bo
 
 async function listed(id: string): Promise<Record<string, unknown>> {
   const r = await get("/v1/connections?limit=1000");
-  return r.body.data.items.find((i: { id: string }) => i.id === id);
+  const items = r.body.data.items as Record<string, unknown>[];
+  return items.find((i) => i.id === id)!;
 }
 
 describe("item quirks", () => {
