@@ -37,6 +37,7 @@ export function buildApp(loaded: LoadedConfig, logger: Logger, overrides: AppOve
     logger: logger.child({ component: "fivetran" }),
     onRequest: (endpoint, code) => metrics.apiRequest(endpoint, code),
     onRateLimitRemaining: (n) => metrics.rateLimitRemaining(n),
+    onUnreadableField: (field) => metrics.fieldUnreadable(field),
     now: overrides.now,
     sleep: overrides.sleep,
   });

@@ -12,7 +12,7 @@ import {
   judgeSome,
   observe,
   toAlert,
-  withSetupTest,
+  withProblem,
   type AlertEvent,
   type Observation,
   type Rules,
@@ -280,7 +280,7 @@ export class Watcher {
     for (const ev of wanted) {
       const test = details.get(ev.alert.connection_id);
       if (!test) continue;
-      ev.alert = { ...ev.alert, summary: withSetupTest(ev.alert.summary, test) };
+      ev.alert = { ...ev.alert, summary: withProblem(ev.alert.summary, test) };
       const key = alertKey(ev.alert.connection_id, ev.alert.condition);
       const rec = alerts.get(key);
       if (rec) alerts.set(key, { ...rec, summary: ev.alert.summary });
@@ -424,7 +424,7 @@ export class Watcher {
   private logObservation(o: Observation): void {
     const log = this.deps.logger;
     for (const k of o.kept.slice(0, MAX_REJECT_LOG_LINES)) {
-      if (k.kind === "empty") log.warn({ connection_id: k.id, reason: k.reason }, "keep the previous snapshot of an item with no status");
+      if (k.kind === "empty") log.warn({ connection_id: k.id, reason: k.reason }, "keep the previous snapshot of an item that says nothing");
       else log.warn({ connection_id: k.id, reason: k.reason }, "skip unreadable connection item");
     }
     if (o.kept.length > MAX_REJECT_LOG_LINES) log.warn({ count: o.unreadable }, "skip unreadable connection items (only the first were logged)");

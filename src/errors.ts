@@ -9,6 +9,7 @@ export type ErrorCode =
   | "api_bad_response"
   | "rate_limited"
   | "paging_loop"
+  | "legacy_endpoint_gone"
   | "timeout"
   | "aborted"
   | "state_unreadable"

@@ -52,10 +52,12 @@ export const fivetranSchema = z.strictObject({
       enabled: z.boolean().default(true),
       max_per_cycle: nonNegInt.default(50),
       concurrency: positiveInt.max(32).default(4),
-      /** Stop detail calls when `X-Rate-Limit-Remaining` falls below this. */
+      /** Stop detail calls when `X-Rate-Limit-Remaining` falls below this (never above a tenth of the budget). */
       rate_limit_reserve: nonNegInt.default(1000),
     })
     .prefault({}),
+  /** Calls per rolling hour the account may make (20,000; 500 on trial). Unset: guessed from the first answer. */
+  rate_limit_budget: positiveInt.optional(),
 });
 
 const overrideSchema = z.strictObject({

@@ -11,7 +11,7 @@ import { loadPoolKit, type PoolKit } from "../http/undici.js";
 export { parseRetryAfter };
 
 /** The endpoint label of a call, as `syncwatch_api_requests_total{endpoint}` shows it. */
-export type Endpoint = "connections" | "connectors" | "details" | "groups" | "webhooks";
+export type Endpoint = "connections" | "connectors" | "details" | "errors" | "groups" | "webhooks";
 
 /** What the client needs; everything time-related is injectable. */
 export interface FivetranClientOptions {
@@ -51,6 +51,14 @@ function header(headers: Record<string, string | string[] | undefined>, name: st
   const v = headers[name];
   if (v === undefined) return null;
   return Array.isArray(v) ? (v[0] ?? null) : v;
+}
+
+/** A header's value as a finite number, or null when absent or not a number. */
+function headerNumber(headers: Record<string, string | string[] | undefined>, name: string): number | null {
+  const v = header(headers, name)?.trim();
+  if (v === undefined || v === "") return null;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : null;
 }
 
 /** Thrown by the body reader when the size bound is crossed. */
@@ -94,6 +102,10 @@ export class FivetranClient {
   private readonly random: () => number;
   /** The last `X-Rate-Limit-Remaining` seen, or null before the first. */
   rateLimitRemaining: number | null = null;
+  /** The first `X-Rate-Limit-Remaining` this process saw, or null before the first. */
+  firstRateLimitRemaining: number | null = null;
+  /** The last `X-Rate-Limit-Limit` seen (Fivetran does not send it; proxies and the simulator may), or null. */
+  rateLimitLimit: number | null = null;
 
   constructor(opts: FivetranClientOptions) {
     this.config = opts.config;
@@ -224,11 +236,12 @@ export class FivetranClient {
   }
 
   private readRateLimit(headers: Record<string, string | string[] | undefined>): void {
-    const v = header(headers, "x-rate-limit-remaining");
-    if (v === null) return;
-    const n = Number(v.trim());
-    if (v.trim() === "" || !Number.isFinite(n)) return;
+    const limit = headerNumber(headers, "x-rate-limit-limit");
+    if (limit !== null && limit > 0) this.rateLimitLimit = limit;
+    const n = headerNumber(headers, "x-rate-limit-remaining");
+    if (n === null) return;
     this.rateLimitRemaining = n;
+    this.firstRateLimitRemaining ??= n;
     this.onRateLimitRemaining(n);
   }
 

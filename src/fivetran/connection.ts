@@ -2,6 +2,7 @@
 import { ApiError, errorMessage } from "../errors.js";
 import type { FivetranConfig } from "../config/schema.js";
 import type { ConnectionSnapshot } from "../health/model.js";
+import { reserveOf } from "./budget.js";
 import type { FivetranClient } from "./client.js";
 import { Interner, readConnection, Rejection } from "./normalize.js";
 
@@ -24,11 +25,12 @@ export class ConnectionReader {
 
   /**
    * Reads one connection, so that a pushed read is judged like a listed one. Skipped while the rate-limit budget is
-   * under `details.rate_limit_reserve`; a 404 is `not_found` (the next listing decides whether it is gone). Never throws.
+   * under the detail reserve (`details.rate_limit_reserve`, at most a tenth of the budget); a 404 is `not_found` (the
+   * next listing decides whether it is gone). Never throws.
    */
   async read(id: string, signal?: AbortSignal): Promise<ConnectionRead> {
     const remaining = this.client.rateLimitRemaining;
-    if (remaining !== null && remaining < this.config.details.rate_limit_reserve) return { kind: "skipped_budget" };
+    if (remaining !== null && remaining < reserveOf(this.client, this.config)) return { kind: "skipped_budget" };
     let body: unknown;
     try {
       ({ body } = await this.client.getJson("details", `/v1/connections/${encodeURIComponent(id)}`, `read connection ${id}`, {

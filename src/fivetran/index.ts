@@ -1,6 +1,6 @@
 // The Fivetran source: the only code that knows the wire format (client, paging, normalization).
-export { FivetranSource, failedSetupTest } from "./source.js";
-export type { ConnectionRead, FivetranSourceOptions, Listing, RejectedItem, SetupTestFailure } from "./source.js";
+export { FivetranSource, failedSetupTest, firstActiveError } from "./source.js";
+export type { ActiveError, ConnectionProblem, ConnectionRead, FivetranSourceOptions, Listing, RejectedItem, SetupTestFailure } from "./source.js";
 export { ListedConnections } from "./listed.js";
 export type { PreviousConnections } from "./listed.js";
 export { FivetranClient } from "./client.js";

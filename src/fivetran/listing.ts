@@ -6,7 +6,8 @@ import { ApiError } from "../errors.js";
 import type { FivetranConfig } from "../config/schema.js";
 import type { Endpoint, FivetranClient } from "./client.js";
 import { ListedConnections, ListingBuilder, type PreviousConnections } from "./listed.js";
-import { Interner, readConnection, Rejection } from "./normalize.js";
+import { Interner, readConnection, Rejection, type OnUnreadableField } from "./normalize.js";
+import type { UnreadableFields } from "./unreadable-fields.js";
 
 /** An item that could not be read; its connection keeps its previous snapshot. */
 export interface RejectedItem {
@@ -40,6 +41,7 @@ export class ListingReader {
     private readonly client: FivetranClient,
     private readonly config: FivetranConfig,
     private readonly logger: Logger,
+    private readonly unreadableFields: UnreadableFields,
   ) {}
 
   /**
@@ -59,11 +61,15 @@ export class ListingReader {
     const unreadable = new Map<string, string>();
     const noId: RejectedItem[] = [];
     const interner = this.interner;
+    // The id of the item being read, for the unreadable-field report (one closure per cycle, not per item).
+    let current = "";
+    const onUnreadable: OnUnreadableField = (field, value) => this.unreadableFields.report(current, field, value);
     const accept = (items: unknown[]): void => {
       for (const raw of items) {
         const id = typeof raw === "object" && raw !== null ? (raw as { id?: unknown }).id : undefined;
         const k = typeof id === "string" && id !== "" ? listed.locate(id) : -1;
-        const r = readConnection(raw, interner, listed.previousAt(k));
+        current = id as string;
+        const r = readConnection(raw, interner, listed.previousAt(k), onUnreadable);
         if (r instanceof Rejection) {
           if (r.id === null) {
             noId.push({ id: null, reason: r.reason });
@@ -88,6 +94,8 @@ export class ListingReader {
       } else {
         await this.page(cfg.endpoint, `/v1/${cfg.endpoint}`, "", `list ${cfg.endpoint}`, accept, counters, ctrl.signal);
       }
+    } catch (err) {
+      throw legacyGone(err, this.config.endpoint);
     } finally {
       signal?.removeEventListener("abort", onAbort);
     }
@@ -220,6 +228,19 @@ export class ListingReader {
       early?.abort();
     }
   }
+}
+
+/**
+ * A 404 from the legacy `/v1/connectors` listing (reported on some accounts since March 2026) as an error that says
+ * what to change; any other error as it is.
+ */
+function legacyGone(err: unknown, endpoint: Endpoint): unknown {
+  if (endpoint !== "connectors" || !(err instanceof ApiError) || err.status !== 404) return err;
+  return new ApiError(
+    "legacy_endpoint_gone",
+    `${err.message.replace(/ \(will not retry\)$/, "")}: this account does not answer the legacy /v1/connectors listing; set fivetran.endpoint: connections`,
+    { status: 404, reason: "client_error", retryable: false, cause: err },
+  );
 }
 
 /** One page's request of a listing. */

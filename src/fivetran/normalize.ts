@@ -36,12 +36,21 @@ function num(v: unknown, path: string): number | null {
   return v;
 }
 
-/** ISO-8601 → epoch ms. An empty string counts as absent (it is a string, just an empty one). */
-function time(v: unknown, path: string): number | null {
+/** Told of a timestamp string that does not parse (`"null"`, `"n/a"`): the field and the text as it came. */
+export type OnUnreadableField = (field: string, value: string) => void;
+
+/**
+ * ISO-8601 → epoch ms. An empty string counts as absent (it is a string, just an empty one); a string that does not
+ * parse reads as null too (real payloads carry `"failed_at": "null"`) and is reported; a non-string rejects the item.
+ */
+function time(v: unknown, path: string, onUnreadable: OnUnreadableField | null): number | null {
   if (v === undefined || v === null || v === "") return null;
   if (typeof v !== "string") throw new Reject(`${path} is not a string`);
   const ms = parseIsoTime(v);
-  if (Number.isNaN(ms)) throw new Reject(`${path} is not a valid timestamp`);
+  if (Number.isNaN(ms)) {
+    onUnreadable?.(path, v);
+    return null;
+  }
   return ms;
 }
 
@@ -126,7 +135,12 @@ function keep(v: string | null, prev: string | null | undefined, interner: Inter
  * snapshot), returns `previous` itself and allocates nothing, so an unchanged connection costs no new objects and
  * is recognised by identity downstream (diff, metrics, state file).
  */
-export function readConnection(raw: unknown, interner: Interner | null, previous: ConnectionSnapshot | undefined): ConnectionSnapshot | Rejection {
+export function readConnection(
+  raw: unknown,
+  interner: Interner | null,
+  previous: ConnectionSnapshot | undefined,
+  onUnreadable: OnUnreadableField | null = null,
+): ConnectionSnapshot | Rejection {
   if (!isObject(raw)) return new Rejection(null, "item is not an object");
   const id = raw.id;
   if (typeof id !== "string" || id === "") return new Rejection(null, "id is missing or not a non-empty string");
@@ -141,24 +155,26 @@ export function readConnection(raw: unknown, interner: Interner | null, previous
     const group_id = keep(str(raw.group_id, "group_id"), p?.group_id, interner);
     const service = keep(str(raw.service, "service"), p?.service, interner);
     const schema = keep(str(raw.schema, "schema"), p?.schema, null);
-    const paused = bool(raw.paused, "paused");
+    const pausedField = bool(raw.paused, "paused");
     const setup_state = keep(status ? str(status.setup_state, "status.setup_state") : null, p?.setup_state, interner);
     const sync_state = keep(status ? str(status.sync_state, "status.sync_state") : null, p?.sync_state, interner);
+    // Some payloads leave `paused` out and say it in the sync state only.
+    const paused = pausedField ?? (sync_state === "paused" ? true : null);
     const update_state = keep(status ? str(status.update_state, "status.update_state") : null, p?.update_state, interner);
     const is_historical_sync = status ? bool(status.is_historical_sync, "status.is_historical_sync") : null;
     const warnings = status ? notices(status.warnings, "status.warnings", p?.warnings) : NO_NOTICES;
     const tasks = status ? notices(status.tasks, "status.tasks", p?.tasks) : NO_NOTICES;
-    const succeeded_at = time(raw.succeeded_at, "succeeded_at");
-    const failed_at = time(raw.failed_at, "failed_at");
-    const created_at = time(raw.created_at, "created_at");
+    const succeeded_at = time(raw.succeeded_at, "succeeded_at", onUnreadable);
+    const failed_at = time(raw.failed_at, "failed_at", onUnreadable);
+    const created_at = time(raw.created_at, "created_at", onUnreadable);
     const sync_frequency = num(raw.sync_frequency, "sync_frequency");
     const schedule_type = keep(str(raw.schedule_type, "schedule_type"), p?.schedule_type, interner);
     const data_delay_sensitivity = keep(str(raw.data_delay_sensitivity, "data_delay_sensitivity"), p?.data_delay_sensitivity, interner);
     const data_delay_threshold = num(raw.data_delay_threshold, "data_delay_threshold");
     const rescheduled_for =
       status !== null && status.rescheduled_for !== undefined && status.rescheduled_for !== null
-        ? time(status.rescheduled_for, "status.rescheduled_for")
-        : time(raw.rescheduled_for, "rescheduled_for");
+        ? time(status.rescheduled_for, "status.rescheduled_for", onUnreadable)
+        : time(raw.rescheduled_for, "rescheduled_for", onUnreadable);
     if (
       p !== undefined &&
       group_id === p.group_id &&

@@ -3,17 +3,21 @@ import type { Logger } from "pino";
 import type { FivetranConfig } from "../config/schema.js";
 import { FivetranClient, type FivetranClientOptions } from "./client.js";
 import { ConnectionReader, type ConnectionRead } from "./connection.js";
-import { DetailsReader, type SetupTestFailure } from "./details.js";
+import { DetailsReader, type ConnectionProblem } from "./details.js";
 import type { PreviousConnections } from "./listed.js";
 import { ListingReader, type Listing } from "./listing.js";
+import { UnreadableFields } from "./unreadable-fields.js";
 export { tailCursor, type Listing, type RejectedItem } from "./listing.js";
-export { failedSetupTest, type SetupTestFailure } from "./details.js";
+export { failedSetupTest, firstActiveError, type ActiveError, type ConnectionProblem, type SetupTestFailure } from "./details.js";
 export type { ConnectionRead } from "./connection.js";
 
-/** What `FivetranSource` needs (the client's options); `now`, `sleep` and `random` are injectable for tests. */
-export type FivetranSourceOptions = FivetranClientOptions;
+/**
+ * What `FivetranSource` needs: the client's options (`now`, `sleep` and `random` injectable for tests), and where
+ * to count timestamp fields that did not parse.
+ */
+export type FivetranSourceOptions = FivetranClientOptions & { onUnreadableField?: (field: string) => void };
 
-/** Reads Fivetran: `list()` one whole snapshot of the account, `details()` the failed setup tests. */
+/** Reads Fivetran: `list()` one whole snapshot of the account, `details()` what is wrong with failing connections. */
 export class FivetranSource {
   private readonly client: FivetranClient;
   private readonly config: FivetranConfig;
@@ -26,7 +30,7 @@ export class FivetranSource {
     this.config = opts.config;
     this.logger = opts.logger;
     this.client = new FivetranClient(opts);
-    this.listing = new ListingReader(this.client, this.config, this.logger);
+    this.listing = new ListingReader(this.client, this.config, this.logger, new UnreadableFields(this.logger, opts.onUnreadableField));
     this.detailsReader = new DetailsReader(this.client, this.config, this.logger);
     this.connectionReader = new ConnectionReader(this.client, this.config);
   }
@@ -39,8 +43,8 @@ export class FivetranSource {
     return this.listing.list(signal, previous);
   }
 
-  /** Fetches what is wrong with each of these connections; never throws. */
-  details(ids: string[], signal?: AbortSignal): Promise<Map<string, SetupTestFailure>> {
+  /** Fetches what is wrong with each of these connections (active errors, else setup tests); never throws. */
+  details(ids: string[], signal?: AbortSignal): Promise<Map<string, ConnectionProblem>> {
     return this.detailsReader.details(ids, signal);
   }
 

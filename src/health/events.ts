@@ -73,3 +73,29 @@ export function withSetupTest(summary: string, test: { title: string; message: s
   if (title === "") return message === "" ? summary : `${summary} (${message})`;
   return message === "" ? `${summary}: ${title} failed` : `${summary}: ${title} failed (${message})`;
 }
+
+/** The longest text an active error adds to a summary; longer remediation text is cut with "…". */
+export const MAX_ERROR_TEXT = 300;
+
+/**
+ * Adds a connection's active error to a summary, what is wrong then what to do: ("Setup is broken", {title:
+ * "Reconnect required", reason: "OAuth token expired", message: "Re-authorize the connection in Fivetran."}) →
+ * "Setup is broken: Reconnect required: OAuth token expired. Re-authorize the connection in Fivetran." (bounded).
+ */
+export function withActiveError(summary: string, error: { title: string | null; reason: string | null; message: string | null }): string {
+  const parts = [error.title, error.reason].map((p) => p?.trim() ?? "").filter((p) => p !== "");
+  let text = parts.join(": ");
+  const message = error.message?.trim() ?? "";
+  if (message !== "" && !parts.includes(message)) text = text === "" ? message : `${/[.!?]$/.test(text) ? text : `${text}.`} ${message}`;
+  if (text === "") return summary;
+  if (text.length > MAX_ERROR_TEXT) text = `${text.slice(0, MAX_ERROR_TEXT - 1).trimEnd()}…`;
+  return `${summary}: ${text}`;
+}
+
+/** Adds what details said about a connection: an active error (it has a `type`) or a failed setup test. */
+export function withProblem(
+  summary: string,
+  problem: { title: string; message: string | null } | { type: string | null; title: string | null; reason: string | null; message: string | null },
+): string {
+  return "type" in problem ? withActiveError(summary, problem) : withSetupTest(summary, problem);
+}

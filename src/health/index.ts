@@ -33,8 +33,8 @@ export {
 } from "./conditions.js";
 export { CONDITION_TABLE, conditionKind, conditionSpec, conditionTitle, type ConditionSpec } from "./condition-table.js";
 export { formatDuration, formatTime, isoTime } from "./format.js";
-export { withSetupTest, compareAlerts, compareEvents, toAlert, type AlertEvent } from "./events.js";
+export { withSetupTest, withActiveError, withProblem, compareAlerts, compareEvents, toAlert, type AlertEvent } from "./events.js";
 export { diff, judgeSome, type CurrentSnapshot, type DiffResult } from "./diff.js";
-export { observe, isEmptyRead, type ListingRead, type Observation, type KeptItem } from "./observe.js";
+export { observe, type ListingRead, type Observation, type KeptItem } from "./observe.js";
 export { LayeredConnections } from "./layered.js";
 export { judgeBlind, BLIND_CONDITION, type BlindResult } from "./blind.js";

@@ -42,6 +42,33 @@ export interface ConnectionSnapshot {
   rescheduled_for: number | null;
 }
 
+/**
+ * True when every field but `id` is null (no warnings, no tasks): such an item says nothing, and its connection
+ * keeps its previous snapshot. An item that only lacks `status` still says something and is judged.
+ */
+export function saysNothing(c: ConnectionSnapshot): boolean {
+  return (
+    c.group_id === null &&
+    c.service === null &&
+    c.schema === null &&
+    c.paused === null &&
+    c.setup_state === null &&
+    c.sync_state === null &&
+    c.update_state === null &&
+    c.is_historical_sync === null &&
+    c.warnings.length === 0 &&
+    c.tasks.length === 0 &&
+    c.succeeded_at === null &&
+    c.failed_at === null &&
+    c.created_at === null &&
+    c.sync_frequency === null &&
+    c.schedule_type === null &&
+    c.data_delay_sensitivity === null &&
+    c.data_delay_threshold === null &&
+    c.rescheduled_for === null
+  );
+}
+
 /** What syncwatch remembers of a connection between cycles. */
 export interface ConnectionRecord {
   snapshot: ConnectionSnapshot;

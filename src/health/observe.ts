@@ -1,5 +1,5 @@
 // The pure observe step: a complete listing + the previous state → what this cycle judges (carry-forward rules).
-import type { ConnectionRecord, ConnectionSnapshot } from "./model.js";
+import { saysNothing, type ConnectionRecord, type ConnectionSnapshot } from "./model.js";
 
 /** One listing as the observe step reads it; the fivetran source's `Listing` fits. */
 export interface ListingRead {
@@ -50,13 +50,13 @@ export function observe(listing: ListingRead, previous: ReadonlyMap<string, Conn
   // How many previously known connections this listing accounts for; when all are, nobody is missing.
   let known = listing.known;
   let empty: ConnectionSnapshot[] | null = null;
-  for (const c of observed.values()) if (isEmptyRead(c)) (empty ??= []).push(c);
+  for (const c of observed.values()) if (saysNothing(c)) (empty ??= []).push(c);
   for (const c of empty ?? []) {
     const prev = previous.get(c.id);
     if (prev === undefined) continue;
     observed.set(c.id, prev.snapshot);
     unreadable++;
-    kept.push({ kind: "empty", id: c.id, reason: "no status" });
+    kept.push({ kind: "empty", id: c.id, reason: "every field but id is null" });
   }
   for (const r of rejected) {
     kept.push({ kind: "rejected", id: r.id, reason: r.reason });
@@ -82,26 +82,3 @@ export function observe(listing: ListingRead, previous: ReadonlyMap<string, Conn
   return { observed, unreadable, kept, missing, remember: anonymous ? null : missing };
 }
 
-/** True when every field of a read item but `id` is null or missing (empty warnings and tasks). */
-export function isEmptyRead(c: ConnectionSnapshot): boolean {
-  return (
-    c.setup_state === null &&
-    c.sync_state === null &&
-    c.update_state === null &&
-    c.paused === null &&
-    c.group_id === null &&
-    c.service === null &&
-    c.schema === null &&
-    c.is_historical_sync === null &&
-    c.succeeded_at === null &&
-    c.failed_at === null &&
-    c.created_at === null &&
-    c.sync_frequency === null &&
-    c.schedule_type === null &&
-    c.data_delay_sensitivity === null &&
-    c.data_delay_threshold === null &&
-    c.rescheduled_for === null &&
-    c.warnings.length === 0 &&
-    c.tasks.length === 0
-  );
-}

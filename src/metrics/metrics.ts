@@ -71,6 +71,7 @@ export class Metrics {
   private readonly notifications: Counter<"channel" | "outcome">;
   private readonly cyclesSkipped: Counter;
   private readonly rejected: Counter;
+  private readonly fieldsUnreadable: Counter<"field">;
   private readonly dropped: Counter<"channel" | "reason">;
   private readonly queuedGauge: Gauge<"channel">;
   private readonly alertEventCounter: Counter<"type">;
@@ -129,6 +130,12 @@ export class Metrics {
     this.rejected = new Counter({
       name: N.ITEMS_REJECTED,
       help: "Items of Fivetran listings that could not be read and were skipped.",
+      registers,
+    });
+    this.fieldsUnreadable = new Counter({
+      name: N.API_FIELDS_UNREADABLE,
+      help: "Timestamp fields of Fivetran listing items that did not parse and were read as null, by field.",
+      labelNames: ["field"],
       registers,
     });
     this.dropped = new Counter({
@@ -234,6 +241,11 @@ export class Metrics {
   /** Adds `n` listing items that could not be read. */
   itemsRejected(n: number): void {
     if (n > 0) this.rejected.inc(n);
+  }
+
+  /** Counts one timestamp field that did not parse. */
+  fieldUnreadable(field: string): void {
+    this.fieldsUnreadable.inc({ field });
   }
 
   /** Counts one failed write of the state file. */

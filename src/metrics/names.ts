@@ -42,6 +42,8 @@ export const CONNECTIONS = "syncwatch_connections";
 export const CYCLES_SKIPPED = "syncwatch_cycles_skipped_total";
 /** Listing items that could not be read and were skipped. */
 export const ITEMS_REJECTED = "syncwatch_items_rejected_total";
+/** Timestamp fields of listing items that did not parse (read as null), by field. */
+export const API_FIELDS_UNREADABLE = "syncwatch_api_fields_unreadable_total";
 /** Notifications given up on, by channel and reason. */
 export const NOTIFICATIONS_DROPPED = "syncwatch_notifications_dropped_total";
 /** Digests waiting in the outbox, by channel. */

@@ -1,13 +1,13 @@
 // A simulated Fivetran account: generated connections of realistic shape that scripts can break, fix, pause, remove...
 import { applyAction } from "./actions.js";
-import type { CorruptKind, SimConnection } from "./connection.js";
+import type { CorruptKind, SimConnection, SimError } from "./connection.js";
 import { generateConnection, uniqueName } from "./generate.js";
 import { pick, seededRandom } from "./random.js";
-import { cleanItem, iso, wireItem } from "./wire.js";
+import { activeErrors, cleanItem, iso, wireItem } from "./wire.js";
 
 const DAY = 86_400_000;
 const MINUTE = 60_000;
-export type { CorruptKind, SimNotice } from "./connection.js";
+export type { CorruptKind, SimError, SimNotice } from "./connection.js";
 
 /** A change to one connection as the API shows it, before and after (null when it was added or removed). */
 export interface SimChange {
@@ -136,6 +136,17 @@ export class SimAccount {
     return { ...base, setup_tests, source_sync_details: {}, config: {} };
   }
 
+  /** The errors endpoint's view of a connection (its active errors), or undefined when there is no such connection. */
+  errors(id: string): ReturnType<typeof activeErrors> | undefined {
+    const c = this.byId.get(id);
+    return c ? activeErrors(c, this.succeededAt(c)) : undefined;
+  }
+
+  /** Sets the active error the errors endpoint shows for this connection (until `fix`). */
+  setError(id: string, error: SimError): void {
+    this.change(id, (c) => (c.error = error));
+  }
+
   /** Every connection as the API would list it now (corruptions included). */
   truth(): Record<string, unknown>[] {
     return this.list.map((c) => wireItem(c, this.succeededAt(c)));
@@ -151,6 +162,7 @@ export class SimAccount {
     this.change(id, (c) => {
       c.setup_state = "connected";
       c.setupTest = null;
+      c.error = null;
       c.update_state = "on_schedule";
       c.sync_state = c.paused ? "paused" : "scheduled";
       c.warnings = [];

@@ -44,6 +44,13 @@ export function applyAction(account: SimAccount, action: string, args: Record<st
       return account.add({ group_id: str("group_id"), service: str("service"), schema: str("schema"), paused: args.paused === true, sync_frequency: num("sync_frequency") });
     case "corrupt":
       return account.corrupt(id, (str("kind") ?? "status_not_object") as CorruptKind);
+    case "error":
+      return account.setError(id, {
+        type: str("type") ?? "unknown_sync_failure",
+        title: str("title") ?? "Sync failed",
+        reason: str("reason") ?? "",
+        message: str("message") ?? "",
+      });
     case "uncorrupt":
       return account.uncorrupt(id);
     default:

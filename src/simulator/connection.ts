@@ -7,8 +7,28 @@ export interface SimNotice {
   details?: string;
 }
 
-/** Ways `corrupt()` makes an item unreadable or odd in listings. */
-export type CorruptKind = "no_id" | "status_not_object" | "succeeded_at_number" | "nulls_everywhere" | "unknown_enums";
+/**
+ * Ways `corrupt()` makes an item unreadable or odd in listings. The last four are quirks of real payloads that must
+ * be read: no `status` object, `"failed_at": "null"`, other timestamp strings that do not parse, `paused` left out.
+ */
+export type CorruptKind =
+  | "no_id"
+  | "status_not_object"
+  | "succeeded_at_number"
+  | "nulls_everywhere"
+  | "unknown_enums"
+  | "no_status"
+  | "failed_at_null_string"
+  | "unparseable_timestamps"
+  | "paused_missing";
+
+/** An active error as `GET /v1/connections/{id}/errors` lists it. */
+export interface SimError {
+  type: string;
+  title: string;
+  reason: string;
+  message: string;
+}
 
 /** One simulated connection. `succeededAt` is only the stored value; live connections compute theirs from the clock. */
 export interface SimConnection {
@@ -39,6 +59,8 @@ export interface SimConnection {
   /** succeeded_at when not live. */
   succeededAt: number | null;
   setupTest: { title: string; message: string } | null;
+  /** An active error set by a script; null: derived from the broken setup test or the failed sync, if any. */
+  error: SimError | null;
   corrupt: CorruptKind | null;
   /** Bumped on every change; with succeeded_at it keys the cached JSON. */
   version: number;

@@ -16,6 +16,12 @@ export class SimFaults {
   repeatCursor = false;
   /** Calls allowed per rolling hour (X-Rate-Limit-Remaining counts down from it). */
   rateLimitBudget = 20_000;
+  /** Also send `X-Rate-Limit-Limit` (Fivetran does not; a proxy might). */
+  rateLimitLimitHeader = false;
+  /** The account answers `GET /v1/connections/{id}/errors` (a private preview: off, it answers 404). */
+  errorsEndpoint = false;
+  /** The legacy `/v1/connectors` listing answers 404 (reported on some accounts since March 2026). */
+  connectorsGone = false;
   /** Credentials the API accepts; null keeps the ones given at start. */
   credentials: { key: string; secret: string } | null = null;
   private readonly queue: Fault[] = [];
@@ -70,13 +76,16 @@ export class SimFaults {
     return this.queue.length;
   }
 
-  /** Removes every fault (latency, queued faults, repeated cursor); credentials go back to the original ones. */
+  /** Removes every fault and account quirk (latency, queued faults, repeated cursor, budget, errors endpoint, legacy 404); credentials go back to the original ones. */
   clear(): void {
     this.queue.length = 0;
     this.latencyMs = 0;
     this.repeatCursor = false;
     this.credentials = null;
     this.rateLimitBudget = 20_000;
+    this.rateLimitLimitHeader = false;
+    this.errorsEndpoint = false;
+    this.connectorsGone = false;
   }
 
   /** The fault for the next listing request, if one is queued. */
@@ -84,7 +93,10 @@ export class SimFaults {
     return this.queue.shift();
   }
 
-  /** Applies a control-API body: `{latency_ms, fail_next: {n, status, retry_after}, reset_next, stall_next: {n, ms}, ...}`. */
+  /**
+   * Applies a control-API body: `{latency_ms, fail_next: {n, status, retry_after}, reset_next, stall_next: {n, ms}, ...,
+   * rate_limit_budget, trial, rate_limit_limit_header, errors_endpoint, connectors_gone}`.
+   */
   configure(body: Record<string, unknown>): void {
     const obj = (k: string): Record<string, unknown> | null => (typeof body[k] === "object" && body[k] !== null ? (body[k] as Record<string, unknown>) : null);
     const num = (v: unknown, fallback: number): number => (typeof v === "number" && Number.isFinite(v) ? v : fallback);
@@ -100,5 +112,10 @@ export class SimFaults {
     const cred = obj("credentials");
     if (cred && typeof cred.key === "string" && typeof cred.secret === "string") this.rotateCredentials(cred.key, cred.secret);
     if (body.rate_limit_budget !== undefined) this.setRateLimitBudget(num(body.rate_limit_budget, 20_000));
+    // A trial account: 500 calls an hour.
+    if (body.trial !== undefined) this.setRateLimitBudget(body.trial === true ? 500 : 20_000);
+    if (body.rate_limit_limit_header !== undefined) this.rateLimitLimitHeader = body.rate_limit_limit_header === true;
+    if (body.errors_endpoint !== undefined) this.errorsEndpoint = body.errors_endpoint === true;
+    if (body.connectors_gone !== undefined) this.connectorsGone = body.connectors_gone === true;
   }
 }

@@ -10,6 +10,7 @@ import { RollingHour } from "./rate-limit.js";
 import type { Route, SimContext } from "./routes/context.js";
 import { createRoute } from "./routes/create.js";
 import { detailsRoute } from "./routes/details.js";
+import { errorsRoute } from "./routes/errors.js";
 import { applyFault } from "./routes/fault.js";
 import { groupsRoute } from "./routes/groups.js";
 import { listingRoute } from "./routes/listing.js";
@@ -56,6 +57,7 @@ const ROUTES: readonly RouteEntry[] = [
   { method: "GET", path: /^\/v1\/connectors$/, faulty: true, handle: listingRoute("nextCursor") },
   { method: "GET", path: /^\/v1\/groups$/, faulty: true, handle: groupsRoute },
   { method: "GET", path: /^\/v1\/(?:connections|connectors)\/([^/]+)$/, faulty: false, handle: detailsRoute },
+  { method: "GET", path: /^\/v1\/connections\/([^/]+)\/errors$/, faulty: false, handle: errorsRoute },
   { method: "POST", path: /^\/v1\/connections$/, faulty: false, handle: createRoute },
 ];
 
@@ -98,7 +100,8 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
     ctx.stats.count(endpointOf(method, path));
     if (ctx.faults.latencyMs > 0) await ctx.wait(ctx.faults.latencyMs);
     const left = budget.take(ctx.faults.rateLimitBudget);
-    const rate = { "x-rate-limit-remaining": String(Math.max(0, left)) };
+    const rate: Record<string, string> = { "x-rate-limit-remaining": String(Math.max(0, left)) };
+    if (ctx.faults.rateLimitLimitHeader) rate["x-rate-limit-limit"] = String(ctx.faults.rateLimitBudget);
     if (!authorized(req)) return envelope(res, 401, "AuthFailed", "Authentication failed: invalid API key or secret", rate);
     if (left < 0) return envelope(res, 429, "TooManyRequests", "API rate limit exceeded", { ...rate, "retry-after": String(budget.retryAfterSeconds()) });
 
@@ -151,5 +154,6 @@ function endpointOf(method: string, path: string): string {
   if (path === "/v1/groups") return "groups";
   if (path.startsWith("/v1/webhooks")) return "webhooks";
   if (/^\/v1\/(?:connections|connectors)\/[^/]+$/.test(path)) return "details";
+  if (/^\/v1\/connections\/[^/]+\/errors$/.test(path)) return "errors";
   return "other";
 }

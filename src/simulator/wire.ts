@@ -1,5 +1,5 @@
 // How a simulated connection looks on the wire: the listing item (with its corruptions) and ISO times.
-import type { SimConnection } from "./connection.js";
+import type { SimConnection, SimError } from "./connection.js";
 
 /** The listing item of a connection as Fivetran sends it, without corruptions. */
 export function cleanItem(c: SimConnection, succeeded: number | null): Record<string, unknown> {
@@ -48,6 +48,18 @@ export function wireItem(c: SimConnection, succeeded: number | null): Record<str
       return { ...item, succeeded_at: 1_700_000_000 };
     case "nulls_everywhere":
       return Object.fromEntries(Object.keys(item).map((k) => [k, k === "id" ? c.id : null]));
+    case "no_status": {
+      const { status: _status, ...rest } = item;
+      return rest;
+    }
+    case "failed_at_null_string":
+      return { ...item, failed_at: "null" };
+    case "unparseable_timestamps":
+      return { ...item, failed_at: "n/a", created_at: "", status: { ...(item.status as object), rescheduled_for: "null" } };
+    case "paused_missing": {
+      const { paused: _paused, ...rest } = item;
+      return rest;
+    }
     case "unknown_enums":
       return {
         ...item,
@@ -60,4 +72,33 @@ export function wireItem(c: SimConnection, succeeded: number | null): Record<str
 /** Epoch ms as an ISO-8601 string. */
 export function iso(ms: number): string {
   return new Date(ms).toISOString();
+}
+
+/**
+ * The active errors of a connection as the errors endpoint lists them: the scripted one, else one for a broken setup
+ * (from its failed setup test) and one for a failed sync (a failure after the last success).
+ */
+export function activeErrors(c: SimConnection, succeeded: number | null): (SimError & { occurred_at: string })[] {
+  const at = iso(c.failed_at ?? c.created_at);
+  if (c.error) return [{ ...c.error, occurred_at: at }];
+  const out: (SimError & { occurred_at: string })[] = [];
+  if (c.setup_state === "broken" && c.setupTest) {
+    out.push({
+      type: "setup_failure",
+      title: `${c.setupTest.title} failed`,
+      reason: c.setupTest.message,
+      message: "Fix the connection's credentials or settings in Fivetran (Setup tab), then run the setup tests again.",
+      occurred_at: at,
+    });
+  }
+  if (c.failed_at !== null && (succeeded === null || c.failed_at > succeeded)) {
+    out.push({
+      type: "unknown_sync_failure",
+      title: "Sync failed",
+      reason: "The last sync ended with an unexpected error.",
+      message: "Fivetran retries at the next scheduled sync; if it keeps failing, read the sync logs of the connection and contact Fivetran support.",
+      occurred_at: at,
+    });
+  }
+  return out;
 }

@@ -140,9 +140,7 @@ describe("normalizeConnection", () => {
     ["status is not an object", { status: "broken" }, "status"],
     ["status is an array", { status: [] }, "status"],
     ["succeeded_at is not a string", { succeeded_at: 1700000000 }, "succeeded_at"],
-    ["succeeded_at is unparseable", { succeeded_at: "yesterday-ish" }, "succeeded_at"],
     ["failed_at is not a string", { failed_at: true }, "failed_at"],
-    ["created_at is unparseable", { created_at: "2026-13-45T99:00:00Z" }, "created_at"],
     ["paused is not a boolean", { paused: "false" }, "paused"],
     ["sync_frequency is not a number", { sync_frequency: "360" }, "sync_frequency"],
     ["data_delay_threshold is not a number", { data_delay_threshold: {} }, "data_delay_threshold"],
@@ -159,7 +157,6 @@ describe("normalizeConnection", () => {
     ["tasks is not an array", { status: { tasks: "t" } }, "status.tasks"],
     ["a warning is not an object", { status: { warnings: ["w"] } }, "status.warnings[0]"],
     ["a task code is not a string", { status: { tasks: [{ code: 5 }] } }, "status.tasks[0].code"],
-    ["rescheduled_for is unparseable", { status: { rescheduled_for: "soon" } }, "status.rescheduled_for"],
   ];
   it.each(wrongType)("rejects an item whose %s, with its id and a reason naming the field", (_name, extra, field) => {
     const r = normalizeConnection(item("c9", extra));
@@ -168,6 +165,53 @@ describe("normalizeConnection", () => {
       expect(r.id).toBe("c9");
       expect(r.reason.startsWith(`${field} `)).toBe(true);
     }
+  });
+});
+
+describe("real payloads", () => {
+  const unparseable: [string, Record<string, unknown>, string, string][] = [
+    ['failed_at "null"', { failed_at: "null" }, "failed_at", "null"],
+    ['succeeded_at "n/a"', { succeeded_at: "n/a" }, "succeeded_at", "n/a"],
+    ["created_at out of range", { created_at: "2026-13-45T99:00:00Z" }, "created_at", "2026-13-45T99:00:00Z"],
+    ['status.rescheduled_for "soon"', { status: { setup_state: "connected", rescheduled_for: "soon" } }, "status.rescheduled_for", "soon"],
+  ];
+  it.each(unparseable)("reads %s as null, keeps the item and reports the field", (_name, extra, field, value) => {
+    const seen: [string, string][] = [];
+    const r = readConnection(item("c9", extra), null, undefined, (f, v) => seen.push([f, v]));
+    expect(r).not.toBeInstanceOf(Rejection);
+    const snap = r as ConnectionSnapshot;
+    const key = field.replace("status.", "") as keyof ConnectionSnapshot;
+    expect(snap[key]).toBeNull();
+    expect(snap.service).toBe("salesforce");
+    expect(seen).toEqual([[field, value]]);
+  });
+
+  it("reads an empty timestamp string as null without reporting it", () => {
+    const seen: string[] = [];
+    const r = readConnection(item("c9", { failed_at: "" }), null, undefined, (f) => seen.push(f));
+    expect((r as ConnectionSnapshot).failed_at).toBeNull();
+    expect(seen).toEqual([]);
+  });
+
+  it("counts a connection as paused when paused is missing or null and status.sync_state is paused", () => {
+    const status = { setup_state: "connected", sync_state: "paused", update_state: "on_schedule" };
+    const missing = item("c9", { status });
+    delete missing.paused;
+    expect((readConnection(missing, null, undefined) as ConnectionSnapshot).paused).toBe(true);
+    expect((readConnection(item("c9", { paused: null, status }), null, undefined) as ConnectionSnapshot).paused).toBe(true);
+    // An explicit value wins; without either, nothing is known.
+    expect((readConnection(item("c9", { paused: false, status }), null, undefined) as ConnectionSnapshot).paused).toBe(false);
+    const unknown = item("c9", { status: { ...status, sync_state: "scheduled" } });
+    delete unknown.paused;
+    expect((readConnection(unknown, null, undefined) as ConnectionSnapshot).paused).toBeNull();
+  });
+
+  it("reads an item without a status object with its status fields null", () => {
+    const raw = item("c9");
+    delete raw.status;
+    const snap = readConnection(raw, null, undefined) as ConnectionSnapshot;
+    expect([snap.setup_state, snap.sync_state, snap.update_state]).toEqual([null, null, null]);
+    expect(snap.succeeded_at).toBe(Date.parse("2026-11-22T10:00:00.000Z"));
   });
 });
 

@@ -100,7 +100,7 @@ describe("observe", () => {
     const previous = new Map([prev("a"), prev("b")].map((r) => [r.snapshot.id, r]));
     const out = observe({ connections: new Map([["a", bare("a")]]), known: 1, rejected: [{ id: "b", reason: "bad time" }] }, previous, []);
     expect(out.kept).toEqual([
-      { kind: "empty", id: "a", reason: "no status" },
+      { kind: "empty", id: "a", reason: "every field but id is null" },
       { kind: "rejected", id: "b", reason: "bad time" },
     ]);
   });

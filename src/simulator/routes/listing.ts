@@ -8,6 +8,7 @@ const LIST_HEAD = Buffer.from('{"code":"Success","message":"Connections list ret
 /** The listing route; the legacy endpoint names its token `nextCursor`. */
 export function listingRoute(tokenName: "next_cursor" | "nextCursor"): Route {
   return ({ account, faults, pages, stats }, { res, url, rate }) => {
+    if (tokenName === "nextCursor" && faults.connectorsGone) return envelope(res, 404, "NotFound", "Not found", rate);
     const limit = readLimit(url, DEFAULT_LIMIT, MAX_LIMIT);
     if (limit === null) return envelope(res, 400, "InvalidInput", `limit must be between 1 and ${MAX_LIMIT}`, rate);
     const offset = readOffset(url);
