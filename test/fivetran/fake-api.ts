@@ -123,7 +123,12 @@ export interface Harness {
 }
 
 /** A source against `url` whose sleeps resolve at once (and are recorded). */
-export function harness(url: string, extra: Record<string, unknown> = {}, now = () => Date.parse("2026-11-22T12:00:00Z")): Harness {
+export function harness(
+  url: string,
+  extra: Record<string, unknown> = {},
+  now = () => Date.parse("2026-11-22T12:00:00Z"),
+  onUnreadableField?: (field: string) => void,
+): Harness {
   const sleeps: number[] = [];
   const requests: [string, string][] = [];
   const remaining: number[] = [];
@@ -134,6 +139,7 @@ export function harness(url: string, extra: Record<string, unknown> = {}, now = 
     logger,
     onRequest: (e, c) => requests.push([e, c]),
     onRateLimitRemaining: (n) => remaining.push(n),
+    onUnreadableField,
     now,
     sleep: (ms) => {
       sleeps.push(ms);

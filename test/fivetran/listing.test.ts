@@ -337,3 +337,34 @@ describe("tailCursor", () => {
     expect(of("")).toBeNull();
   });
 });
+
+describe("real payloads in a listing", () => {
+  it('reads "failed_at": "null" as null, logs it once per connection and field, and counts it every time', async () => {
+    api = await startApi((_req, res) => json(res, page([item("a", { failed_at: "null" }), item("b", { failed_at: "null", succeeded_at: "n/a" })])));
+    const counted: string[] = [];
+    const h = harness(api.url, {}, undefined, (field) => counted.push(field));
+    for (let cycle = 0; cycle < 2; cycle++) {
+      const listing = await h.source.list();
+      expect(listing.rejected).toEqual([]);
+      expect(listing.connections.get("a")!.failed_at).toBeNull();
+      expect(listing.connections.get("b")!.succeeded_at).toBeNull();
+    }
+    expect(counted.sort()).toEqual(["failed_at", "failed_at", "failed_at", "failed_at", "succeeded_at", "succeeded_at"]);
+    const logged = h.lines.filter((l) => l.includes("is not a timestamp"));
+    expect(logged).toHaveLength(3);
+    await h.source.close();
+  });
+
+  it("names fivetran.endpoint: connections when the legacy listing answers 404", async () => {
+    api = await startApi((_req, res) => json(res, { code: "NotFound", message: "Not found" }, 404));
+    const legacy = harness(api.url, { endpoint: "connectors" });
+    const err = await rejection(legacy.source.list());
+    expect(err.code).toBe("legacy_endpoint_gone");
+    expect(err.message).toContain("set fivetran.endpoint: connections");
+    await legacy.source.close();
+    // The current endpoint's 404 is an ordinary client error.
+    const current = harness(api.url);
+    expect((await rejection(current.source.list())).code).toBe("api_error");
+    await current.source.close();
+  });
+});
