@@ -1,5 +1,6 @@
 // What `once` prints: a short human summary with a table of what is firing, or the same as JSON data.
 import type { CycleReport } from "../daemon.js";
+import { isoTime } from "../health/format.js";
 import type { Alert } from "../health/model.js";
 
 /** The `once --json` document: the cycle's outcome and every firing alert. */
@@ -10,7 +11,7 @@ export function onceJson(report: CycleReport, firing: Alert[]): unknown {
     connections: report.connections,
     requests: report.requests,
     rejected: report.rejected,
-    firing: firing.map((a) => ({ ...a, started_at: new Date(a.started_at).toISOString(), resolved_at: null })),
+    firing: firing.map((a) => ({ ...a, started_at: isoTime(a.started_at), resolved_at: null })),
   };
 }
 

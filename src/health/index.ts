@@ -13,14 +13,9 @@ export {
 export {
   compileMatcher,
   conditionMatches,
-  anyConditionMatches,
   matches,
-  matchesScope,
-  matchesCondition,
   type AlertMatcher,
   type CompiledMatcher,
-  type ScopeLabels,
-  type MatchLabels,
 } from "./matcher.js";
 export {
   holdingConditions,

@@ -2,9 +2,8 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
-import pino from "pino";
 import { stringify as toYaml } from "yaml";
+import { captureLogs, type LogCapture } from "../helpers/logs.js";
 import { loadConfig } from "../../src/config/load.js";
 import { buildApp, type App } from "../../src/app.js";
 import { SimAccount, startSimulator, type Simulator } from "../../src/simulator/index.js";
@@ -41,31 +40,6 @@ export class FakeClock {
 /** A sleeper that never waits (retries and backoffs are instant under the fake clock). */
 export const instant = (): Promise<void> => Promise.resolve();
 
-/** Parsed pino lines collected in memory. */
-export class LogSink {
-  readonly lines: Record<string, unknown>[] = [];
-  readonly stream = new Writable({
-    write: (chunk: Buffer, _enc, cb) => {
-      for (const l of chunk.toString("utf8").split("\n")) {
-        if (!l.startsWith("{")) continue;
-        try {
-          this.lines.push(JSON.parse(l) as Record<string, unknown>);
-        } catch {
-          // partial line
-        }
-      }
-      cb();
-    },
-  });
-  /** Messages of every line, in order. */
-  messages(): string[] {
-    return this.lines.map((l) => String(l.msg));
-  }
-  text(): string {
-    return this.lines.map((l) => JSON.stringify(l)).join("\n");
-  }
-}
-
 /** Starts a simulator on a fake clock. */
 export async function startSim(clock: FakeClock, connections = 300, seed = 7, secret = "fault-secret"): Promise<Simulator> {
   const account = new SimAccount({ connections, groups: 3, seed, now: clock.now });
@@ -86,7 +60,7 @@ export interface RigOptions {
 /** An in-process syncwatch and what it logged. */
 export interface Rig {
   app: App;
-  logs: LogSink;
+  logs: LogCapture;
   stateFile: string;
   dir: string;
   cycle(advanceMs?: number): Promise<CycleReport>;
@@ -112,9 +86,8 @@ export async function startRig(opts: RigOptions): Promise<Rig> {
       ...opts.env,
     },
   });
-  const logs = new LogSink();
-  const logger = pino({ level: "info" }, logs.stream);
-  const app = buildApp(loaded, logger, { now: opts.clock.now, sleep: instant, store: new FileStore({ path: stateFile }) });
+  const logs = captureLogs("info");
+  const app = buildApp(loaded, logs.logger, { now: opts.clock.now, sleep: instant, store: new FileStore({ path: stateFile }) });
   await app.watcher.init();
   return {
     app,

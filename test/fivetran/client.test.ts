@@ -4,7 +4,8 @@ import { createRequire } from "node:module";
 import { ApiError } from "../../src/errors.js";
 import { FivetranClient } from "../../src/fivetran/client.js";
 import { loadPoolKit } from "../../src/http/undici.js";
-import { config, harness, item, json, memoryLogger, page, SECRET, startApi, type FakeApi } from "./fake-api.js";
+import { config, harness, item, json, page, SECRET, startApi, type FakeApi } from "./fake-api.js";
+import { silentLogger } from "../helpers/logs.js";
 
 let api: FakeApi | null = null;
 afterEach(async () => {
@@ -263,7 +264,7 @@ describe("Fivetran client", () => {
     };
     expect(loadPoolKit().from).toBe("files");
     for (const kit of [loadPoolKit(), loadPoolKit(moved)]) {
-      const client = new FivetranClient({ config: config(api.url), version: "1", logger: memoryLogger().logger, poolKit: kit });
+      const client = new FivetranClient({ config: config(api.url), version: "1", logger: silentLogger(), poolKit: kit });
       const { body } = await client.getJson("connections", "/v1/connections", "list connections");
       expect(body).toEqual(ok);
       await client.close();

@@ -1,10 +1,9 @@
 // A tiny scriptable Fivetran-like HTTP server on 127.0.0.1 and the helpers the fivetran tests share.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { Writable } from "node:stream";
-import { pino, type Logger } from "pino";
 import { fivetranSchema, type FivetranConfig } from "../../src/config/schema.js";
 import { FivetranSource } from "../../src/fivetran/index.js";
+import { captureLogs } from "../helpers/logs.js";
 
 /** One request the server saw. */
 export interface Seen {
@@ -101,18 +100,6 @@ export function config(url: string, extra: Record<string, unknown> = {}): Fivetr
   return fivetranSchema.parse({ api_url: url, api_key: "key123", api_secret: SECRET, ...extra });
 }
 
-/** A logger whose lines the test can read. */
-export function memoryLogger(): { logger: Logger; lines: string[] } {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      lines.push(chunk.toString("utf8"));
-      cb();
-    },
-  });
-  return { logger: pino({ level: "debug" }, stream), lines };
-}
-
 /** Everything a test inspects about one source. */
 export interface Harness {
   source: FivetranSource;
@@ -132,7 +119,7 @@ export function harness(
   const sleeps: number[] = [];
   const requests: [string, string][] = [];
   const remaining: number[] = [];
-  const { logger, lines } = memoryLogger();
+  const { logger, lines } = captureLogs("debug");
   const source = new FivetranSource({
     config: config(url, extra),
     version: "1.2.3",

@@ -3,14 +3,12 @@ import { describe, expect, it } from "vitest";
 import type { Matcher } from "../../src/config/schema.js";
 import { conditionRules, effectiveRules, holdingConditions, type Alert } from "../../src/health/index.js";
 import { compileMatcher, matches, routeAlerts } from "../../src/notify/index.js";
+import { alert as notifyAlert } from "../notify/fixtures.js";
 import { T0, rules, snap } from "./fixtures.js";
 
-/** An alert of connection c1 (group g1, salesforce, sf_prod) unless the row says otherwise. */
+/** An alert of connection c1 (group g1, salesforce, sf_prod, like `snap()`) unless the row says otherwise. */
 function alert(over: Partial<Alert>): Alert {
-  return {
-    status: "firing", connection_id: "c1", group_id: "g1", service: "salesforce", schema: "sf_prod", condition: "setup_broken",
-    severity: "critical", summary: "s", started_at: T0, resolved_at: null, reason: null, reminder: false, ...over,
-  };
+  return notifyAlert({ connection_id: "c1", ...over });
 }
 
 const blind = alert({ connection_id: "", group_id: "", service: "", schema: "", condition: "watcher_blind" });

@@ -17,15 +17,24 @@ export type Answer = { status: number; body?: string; headers?: Record<string, s
 /** A recording HTTP receiver whose answers a test can script. */
 export interface Receiver {
   url: string;
+  /** Every request, in arrival order. */
   received: Received[];
-  /** Answer the next `n` requests like this (then 200 again). */
+  /** The requests answered 2xx. */
+  accepted: Received[];
+  /** Answers for the next requests, in order; after them, `fallback`. */
+  replies: Answer[];
+  /** The answer when no reply is queued (200 with the ok body unless changed). */
+  fallback: Answer;
+  /** Called when a request has arrived, before it is answered. */
+  onRequest: (() => void) | null;
+  /** Answer the next `n` requests like this (then the fallback again). */
   failNext(n: number, answer: Answer): void;
   /** Answer every request like this until `restore()`. */
   failAlways(answer: Answer): void;
+  /** Back to answering 200 with the ok body, nothing queued. */
   restore(): void;
   /** Resolves when at least `n` requests were accepted (answered 2xx) in total. */
   waitForAccepted(n: number, timeoutMs?: number): Promise<Received[]>;
-  accepted: Received[];
   close(): Promise<void>;
 }
 
@@ -41,56 +50,55 @@ export async function readRequest(req: IncomingMessage): Promise<{ body: string;
   }
 }
 
-/** Starts a receiver on 127.0.0.1 with a random port. */
-export async function startReceiver(okBody = "ok"): Promise<Receiver> {
-  const received: Received[] = [];
-  const accepted: Received[] = [];
-  const queue: Answer[] = [];
-  let always: Answer | null = null;
+/** Starts a receiver on 127.0.0.1 with a random port; its URL ends in `path`. */
+export async function startReceiver(okBody = "ok", path = "/hook"): Promise<Receiver> {
+  const ok: Answer = { status: 200, body: okBody };
   const hanging: ServerResponse[] = [];
   const waiters = new Set<() => void>();
   const server: Server = createServer((req, res) => {
     void readRequest(req).then(({ body, json }) => {
       const rec: Received = { at: Date.now(), path: req.url ?? "/", headers: req.headers, body, json };
-      received.push(rec);
-      const answer = queue.length > 0 ? queue.shift()! : (always ?? { status: 200, body: okBody });
+      r.received.push(rec);
+      r.onRequest?.();
+      const answer = r.replies.length > 0 ? r.replies.shift()! : r.fallback;
       if (answer === "hang") {
         hanging.push(res);
         return;
       }
+      if (answer.status >= 200 && answer.status < 300) r.accepted.push(rec);
       res.writeHead(answer.status, { "content-type": "text/plain", ...answer.headers });
       res.end(answer.body ?? "");
-      if (answer.status >= 200 && answer.status < 300) accepted.push(rec);
       for (const w of waiters) w();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/hook`,
-    received,
-    accepted,
+  const r: Receiver = {
+    url: "",
+    received: [],
+    accepted: [],
+    replies: [],
+    fallback: ok,
+    onRequest: null,
     failNext(n, answer) {
-      for (let i = 0; i < n; i++) queue.push(answer);
+      for (let i = 0; i < n; i++) r.replies.push(answer);
     },
     failAlways(answer) {
-      always = answer;
+      r.fallback = answer;
     },
     restore() {
-      always = null;
-      queue.length = 0;
+      r.fallback = ok;
+      r.replies.length = 0;
     },
     waitForAccepted(n, timeoutMs = 15_000) {
       return new Promise((resolve, reject) => {
         const check = (): void => {
-          if (accepted.length >= n) {
+          if (r.accepted.length >= n) {
             done();
-            resolve(accepted.slice());
+            resolve(r.accepted.slice());
           }
         };
         const timer = setTimeout(() => {
           done();
-          reject(new Error(`only ${accepted.length} of ${n} deliveries accepted within ${timeoutMs} ms`));
+          reject(new Error(`only ${r.accepted.length} of ${n} deliveries accepted within ${timeoutMs} ms`));
         }, timeoutMs);
         const done = (): void => {
           clearTimeout(timer);
@@ -106,4 +114,7 @@ export async function startReceiver(okBody = "ok"): Promise<Receiver> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  r.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`;
+  return r;
 }

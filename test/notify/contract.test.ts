@@ -5,7 +5,8 @@ import { EmailNotifier } from "../../src/notify/email/email.js";
 import { SlackNotifier } from "../../src/notify/slack/slack.js";
 import type { Notifier } from "../../src/notify/types.js";
 import { WebhookNotifier } from "../../src/notify/webhook/webhook.js";
-import { alert, digest, fakeSleep, startHttpReceiver } from "./fixtures.js";
+import { alert, digest, fakeSleep, SECRET_PATH } from "./fixtures.js";
+import { startReceiver } from "../helpers/receivers.js";
 import { startSmtpReceiver } from "./smtp.js";
 
 type Outcome = "accept" | "rate_limited" | "server_error" | "rejected" | "hang";
@@ -33,7 +34,7 @@ interface Harness {
 const LONG = 60_000; // only an abort can end a hanging send within the test timeout
 
 async function deadPort(): Promise<number> {
-  const r = await startHttpReceiver();
+  const r = await startReceiver("ok", SECRET_PATH);
   const port = Number(new URL(r.url).port);
   await r.close();
   return port;
@@ -44,7 +45,7 @@ function httpHarness(name: "slack" | "webhook", make: (url: string) => Notifier)
     name,
     retryAfter: { rate_limited: 7000, server_error: 2000 },
     async setup() {
-      const r = await startHttpReceiver(name === "slack" ? "ok" : "accepted");
+      const r = await startReceiver(name === "slack" ? "ok" : "accepted", SECRET_PATH);
       return {
         notifier: make(r.url),
         next(outcome) {

@@ -2,7 +2,7 @@
 import { expect, it } from "vitest";
 import { channelsSchema } from "../../src/config/schema.js";
 import { createNotifiers } from "../../src/notify/index.js";
-import { silentLogger } from "./fixtures.js";
+import { silentLogger } from "../helpers/logs.js";
 
 it("builds exactly the configured channels", async () => {
   const none = createNotifiers(channelsSchema.parse({}), { logger: silentLogger() });

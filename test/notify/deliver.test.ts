@@ -7,7 +7,9 @@ import { EmailNotifier } from "../../src/notify/email/email.js";
 import { SlackNotifier } from "../../src/notify/slack/slack.js";
 import type { Notifier } from "../../src/notify/types.js";
 import { WebhookNotifier } from "../../src/notify/webhook/webhook.js";
-import { T0, alert, fakeSleep, manyAlerts, recordingLogger, silentLogger, startHttpReceiver, type HttpReceiver } from "./fixtures.js";
+import { alert, fakeSleep, manyAlerts, SECRET_PATH, T0 } from "./fixtures.js";
+import { captureLogs, silentLogger } from "../helpers/logs.js";
+import { startReceiver, type Receiver } from "../helpers/receivers.js";
 import { startSmtpReceiver, type SmtpReceiver } from "./smtp.js";
 
 const closers: (() => Promise<void>)[] = [];
@@ -15,8 +17,8 @@ afterEach(async () => {
   for (const c of closers.splice(0).reverse()) await c();
 });
 
-async function webhook(maxAlertsPerPost = 1000): Promise<{ r: HttpReceiver; n: WebhookNotifier }> {
-  const r = await startHttpReceiver("accepted");
+async function webhook(maxAlertsPerPost = 1000): Promise<{ r: Receiver; n: WebhookNotifier }> {
+  const r = await startReceiver("accepted", SECRET_PATH);
   const n = new WebhookNotifier({ url: r.url, maxAlertsPerPost, timeoutMs: 10_000 });
   closers.push(() => r.close(), () => n.close());
   return { r, n };
@@ -50,7 +52,7 @@ function queue(outbox: Outbox, byChannel: Map<ChannelName, Alert[]>, cycle: numb
   return enqueue(outbox, byChannel, T0 + cycle * 300_000, false, maxQueued).outbox;
 }
 
-function ids(r: HttpReceiver): string[] {
+function ids(r: Receiver): string[] {
   return r.accepted.flatMap((g) => (g.json as { alerts: { connection_id: string }[] }).alerts.map((a) => a.connection_id));
 }
 
@@ -80,7 +82,7 @@ describe("deliver", () => {
   it("drops a digest the receiver rejects for good, reports it, and sends the next", async () => {
     const { r, n } = await webhook();
     r.replies.push({ status: 400, body: "bad request" });
-    const { logger, lines } = recordingLogger();
+    const { logger, lines } = captureLogs();
     const { o, dropped, attempts } = opts({ logger });
     let outbox = queue(emptyOutbox(), new Map([["webhook", cycleAlerts(1, 3)]]), 1);
     outbox = queue(outbox, new Map([["webhook", cycleAlerts(2)]]), 2);
@@ -126,11 +128,11 @@ describe("deliver", () => {
     outbox = await deliver(parseOutbox(JSON.parse(JSON.stringify(outbox))), [n], opts().o);
     expect(outbox).toEqual({ channels: {} });
     expect(ids(r)).toEqual(alerts.map((a) => a.connection_id));
-    expect(r.got).toHaveLength(4);
+    expect(r.received).toHaveLength(4);
   });
 
   it("channels do not wait for each other: a failing one keeps its queue, the others deliver", async () => {
-    const slackRx = await startHttpReceiver();
+    const slackRx = await startReceiver("ok", SECRET_PATH);
     slackRx.fallback = { status: 503, body: "" };
     const slack = new SlackNotifier({ webhookUrl: slackRx.url, maxAlerts: 40, minIntervalMs: 0 });
     closers.push(() => slackRx.close(), () => slack.close());
@@ -182,7 +184,7 @@ describe("a burst of 500 alerts", () => {
   });
 
   it("arrives as one digest per channel: one Slack message, one email, one webhook POST", async () => {
-    const slackRx = await startHttpReceiver();
+    const slackRx = await startReceiver("ok", SECRET_PATH);
     const slack = new SlackNotifier({ webhookUrl: slackRx.url, maxAlerts: 40 });
     smtp = await startSmtpReceiver();
     const email = new EmailNotifier({ smtpUrl: smtp.url, from: "syncwatch@example.com", to: ["ops@example.com"], subjectPrefix: "[syncwatch]", maxAlerts: 500 });
@@ -195,10 +197,10 @@ describe("a burst of 500 alerts", () => {
     const { outbox } = enqueue(emptyOutbox(), routed.byChannel, T0, false, 1000);
     expect(await deliver(outbox, notifiers, opts().o)).toEqual({ channels: {} });
 
-    expect(slackRx.got).toHaveLength(1);
+    expect(slackRx.received).toHaveLength(1);
     expect(smtp.delivered).toHaveLength(1);
     expect(smtp.delivered[0]!.subject).toBe("[syncwatch] 500 firing");
-    expect(r.got).toHaveLength(1);
-    expect((r.got[0]!.json as { alerts: unknown[] }).alerts).toHaveLength(500);
+    expect(r.received).toHaveLength(1);
+    expect((r.received[0]!.json as { alerts: unknown[] }).alerts).toHaveLength(500);
   });
 });

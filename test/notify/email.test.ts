@@ -2,7 +2,8 @@
 import { afterEach, expect, it } from "vitest";
 import { deliver, emptyOutbox, enqueue } from "../../src/notify/index.js";
 import { EmailNotifier } from "../../src/notify/email/email.js";
-import { T0, alert, fakeSleep, silentLogger } from "./fixtures.js";
+import { alert, fakeSleep, T0 } from "./fixtures.js";
+import { silentLogger } from "../helpers/logs.js";
 import { startSmtpReceiver, type SmtpReceiver } from "./smtp.js";
 
 let smtp: SmtpReceiver | null = null;

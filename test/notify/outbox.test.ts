@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { ChannelName } from "../../src/config/schema.js";
 import type { Alert } from "../../src/health/model.js";
 import { emptyOutbox, enqueue, parseOutbox } from "../../src/notify/index.js";
-import { T0, alert } from "./fixtures.js";
+import { alert, T0 } from "./fixtures.js";
 
 const warn = alert({ connection_id: "w", severity: "warning", condition: "stale" });
 const crit = alert({ connection_id: "c", severity: "critical" });

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { buildEmail } from "../../src/notify/email/message.js";
 import { SLACK_LIMITS, buildSlackMessage } from "../../src/notify/slack/payload.js";
 import { buildWebhookPayloads } from "../../src/notify/webhook/payload.js";
-import { T0, alert, digest, manyAlerts } from "./fixtures.js";
+import { alert, digest, manyAlerts, T0 } from "./fixtures.js";
 
 const firing = alert();
 const resolved = alert({

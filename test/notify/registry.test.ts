@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { collectSecrets, ENV_BINDINGS, loadConfig, maskConfig } from "../../src/config/load.js";
 import { ConfigError } from "../../src/errors.js";
 import { CHANNELS, CHANNEL_NAMES, createNotifiers, type ChannelName } from "../../src/notify/index.js";
-import { silentLogger } from "./fixtures.js";
+import { silentLogger } from "../helpers/logs.js";
 
 /** Enough environment to switch each channel on; its secret values must never be printed. Typed: a new channel needs a row. */
 const SAMPLES: Record<ChannelName, { env: Record<string, string>; secrets: string[] }> = {

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { AlertsConfig, ChannelName } from "../../src/config/schema.js";
 import type { Alert } from "../../src/health/model.js";
 import { routeAlerts } from "../../src/notify/index.js";
-import { T0, alert } from "./fixtures.js";
+import { alert, T0 } from "./fixtures.js";
 
 type Routes = AlertsConfig["routes"];
 type Silences = AlertsConfig["silences"];

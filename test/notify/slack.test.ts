@@ -2,9 +2,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { NotifyError } from "../../src/errors.js";
 import { SlackNotifier } from "../../src/notify/slack/slack.js";
-import { T0, alert, digest, manyAlerts, startHttpReceiver, type HttpReceiver } from "./fixtures.js";
+import { alert, digest, manyAlerts, SECRET_PATH, T0 } from "./fixtures.js";
+import { startReceiver, type Receiver } from "../helpers/receivers.js";
 
-let r: HttpReceiver | null = null;
+let r: Receiver | null = null;
 let n: SlackNotifier | null = null;
 afterEach(async () => {
   await n?.close();
@@ -14,7 +15,7 @@ afterEach(async () => {
 });
 
 async function sendExpectingError(reply: { status: number; body: string }): Promise<NotifyError> {
-  r = await startHttpReceiver();
+  r = await startReceiver("ok", SECRET_PATH);
   n = new SlackNotifier({ webhookUrl: r.url, maxAlerts: 40, minIntervalMs: 0 });
   r.replies.push(reply);
   const err: unknown = await n.send(digest([alert()])).then(
@@ -53,18 +54,18 @@ describe("Slack's named errors are permanent and say what to do", () => {
 
 describe("Slack sending", () => {
   it("posts one Block Kit message with a text fallback", async () => {
-    r = await startHttpReceiver();
+    r = await startReceiver("ok", SECRET_PATH);
     n = new SlackNotifier({ webhookUrl: r.url, maxAlerts: 40, username: "syncwatch", iconEmoji: ":eyes:" });
     await n.send(digest(manyAlerts(500)));
-    expect(r.got).toHaveLength(1);
-    const body = r.got[0]!.json as { text: string; blocks: unknown[]; username: string; icon_emoji: string };
+    expect(r.received).toHaveLength(1);
+    const body = r.received[0]!.json as { text: string; blocks: unknown[]; username: string; icon_emoji: string };
     expect(body.blocks.length).toBeLessThanOrEqual(50);
     expect(body.text).toMatch(/^syncwatch: 500 firing/);
     expect({ username: body.username, icon: body.icon_emoji }).toEqual({ username: "syncwatch", icon: ":eyes:" });
   });
 
   it("waits so that messages are at least a second apart", async () => {
-    r = await startHttpReceiver();
+    r = await startReceiver("ok", SECRET_PATH);
     let now = T0;
     const waits: number[] = [];
     n = new SlackNotifier({
@@ -83,6 +84,6 @@ describe("Slack sending", () => {
     now += 5000;
     await n.send(digest([alert()]));
     expect(waits).toEqual([700]);
-    expect(r.got).toHaveLength(3);
+    expect(r.received).toHaveLength(3);
   });
 });
