@@ -2,6 +2,8 @@
 // by column), and journal entries that carry one save's changes relative to the save before (connections as tuples).
 import type { AlertRecord, ConnectionRecord, ConnectionSnapshot, HealthState, Notice } from "../health/model.js";
 import { alertKey, NO_NOTICES } from "../health/model.js";
+import { decodeAccount, type AccountBinding } from "./account.js";
+import { STATE_FORMAT } from "./signature.js";
 import type { PersistedState } from "./types.js";
 
 /**
@@ -65,8 +67,8 @@ const PLAIN = [
 const NOTICES = ["warnings", "tasks"] as const satisfies readonly (keyof ConnectionSnapshot)[];
 
 /** Serializes the whole persisted state to one JSON string. */
-export function encodeState(state: PersistedState, savedAt: number, journal: string | null = null): string {
-  return [...encodeStatePieces(state, savedAt, journal)].join("");
+export function encodeState(state: PersistedState, savedAt: number, journal: string | null = null, account: AccountBinding | null = null): string {
+  return [...encodeStatePieces(state, savedAt, journal, account)].join("");
 }
 
 /** Connections per block of a version 2 file (one piece of `encodeStatePieces`, ~120 KB). */
@@ -77,12 +79,21 @@ const BLOCK = 1000;
  * connections at a time), encoded as they are asked for: a large account is written without ever holding its whole
  * text (11 MB at 100,000 connections), and each piece dies young. The records are taken when it starts.
  */
-export function* encodeStatePieces(state: PersistedState, savedAt: number, journal: string | null = null): Generator<string> {
+export function* encodeStatePieces(
+  state: PersistedState,
+  savedAt: number,
+  journal: string | null = null,
+  account: AccountBinding | null = null,
+): Generator<string> {
   const h = state.health;
   const records = Array.from(h.connections.values());
   const head = JSON.stringify({
+    // First: the signature (see signature.ts) that lets syncwatch tell its own file from anyone else's.
+    format: STATE_FORMAT,
     version: STATE_VERSION,
     saved_at: new Date(savedAt).toISOString(),
+    // The account this state watches (absent: not yet bound, a state of an earlier release).
+    ...(account === null ? {} : { account }),
     // The journal whose entries continue this base (see `encodeJournalEntry`); absent: none does.
     ...(journal === null ? {} : { journal }),
     hold_until: state.hold_until,
@@ -260,8 +271,8 @@ export function decodeState(text: string): PersistedState {
   return decodeStateFile(text).state;
 }
 
-/** `decodeState`, plus the id of the journal that continues this file (null: none). */
-export function decodeStateFile(text: string): { state: PersistedState; journal: string | null } {
+/** `decodeState`, plus the id of the journal that continues this file (null: none) and the account it records. */
+export function decodeStateFile(text: string): { state: PersistedState; journal: string | null; account: AccountBinding | null } {
   if (text.trim() === "") throw new Error("file is empty");
   const doc = JSON.parse(text) as unknown;
   if (!isObject(doc)) throw new Error("not a JSON object");
@@ -286,6 +297,7 @@ export function decodeStateFile(text: string): { state: PersistedState; journal:
       missing: decodeMissing(doc.missing),
     },
     journal: typeof doc.journal === "string" ? doc.journal : null,
+    account: decodeAccount(doc.account),
   };
 }
 
