@@ -103,6 +103,8 @@ export class FileStore implements Store {
     }
     this.account ??= account;
     const dropped = journal === null ? null : await this.replay(state, journal, Buffer.byteLength(text));
+    // A state not yet bound to an account (an earlier release's) is adopted: the next save writes the whole file.
+    if (account === null && this.expected !== null) this.journal = null;
     return { state, discarded: null, ...(dropped ? { repaired: dropped } : {}) };
   }
 

@@ -177,8 +177,9 @@ function hold(lockPath: string, me: LockHolder, opts: LockOptions, now: () => nu
       if (released) return;
       released = true;
       clearInterval(timer);
+      // Best effort: a lock that cannot be removed (a read-only directory) is taken over by the next start anyway.
       const found = await readLock(lockPath).catch(() => "gone" as const);
-      if (typeof found !== "string" && found.holder.token === me.token) await fs.rm(lockPath, { force: true });
+      if (typeof found !== "string" && found.holder.token === me.token) await fs.rm(lockPath, { force: true }).catch(() => undefined);
     },
   };
 }
