@@ -1,6 +1,6 @@
 // The exclusive lock on a state file: `<state>.lock` holds its holder (pid, host, since); one `run` or `once` at a time.
 // Created whole with link() (atomic, fails if it exists, works on NFS); kept fresh by touching its mtime; a lock whose
-// holder is dead (same host, no such pid) or whose heartbeat stopped is taken over.
+// holder is dead (same host, no such pid) or whose heartbeat stopped is taken over (see `takeOver`).
 import { randomUUID } from "node:crypto";
 import { promises as fs } from "node:fs";
 import { hostname as osHostname } from "node:os";
@@ -78,9 +78,9 @@ export async function acquireLock(opts: LockOptions): Promise<StateLock> {
       if (found === "foreign") {
         throw stateFileError(`${lockPath} exists and is not a syncwatch lock; remove it if nothing else uses ${opts.path}`);
       }
-      const stale = isStale(found, me, now(), staleMs, alive);
-      if (stale === null || attempt >= 5) throw stateFileError(inUse(opts.path, found.holder));
-      await takeOver(lockPath, found.holder.token, me.token);
+      const judge = (f: FoundLock): string | null => isStale(f, me, now(), staleMs, alive);
+      if (judge(found) === null || attempt >= 20) throw stateFileError(inUse(opts.path, found.holder));
+      if (!(await takeOver(lockPath, found, tmp, me, judge))) await new Promise((r) => setTimeout(r, 10 + Math.random() * 40));
     }
   } finally {
     await fs.rm(tmp, { force: true }).catch(() => undefined);
@@ -137,21 +137,29 @@ function isStale(found: FoundLock, me: LockHolder, now: number, staleMs: number,
 }
 
 /**
- * Removes the stale lock whose token is `staleToken`, and nothing else. The lock is renamed to a name of our own (an
- * atomic move of whatever is there), then checked: if another taker replaced it in between, it is put back (link
- * fails rather than overwrite a third one). The caller then competes for the free path with link() like any starter.
+ * Removes the stale lock whose token is `staleToken`, and nothing else. Takers first claim that token: a claim file
+ * `<lock>.claim-<token>` created with link() (one taker gets it). The claimant checks the lock still holds that token
+ * (only a claimant of a token removes a lock with it, so it cannot change in between), removes it, and lets every
+ * starter compete for the free path with link(). A claim left by a taker that died mid-takeover is itself judged by
+ * the lock's rules. Returns false when another taker holds the claim (the caller looks again).
  */
-async function takeOver(lockPath: string, staleToken: string, myToken: string): Promise<void> {
-  const aside = `${lockPath}.${myToken}.stale`;
+async function takeOver(lockPath: string, stale: FoundLock, tmp: string, me: LockHolder, judge: (f: FoundLock) => string | null): Promise<boolean> {
+  const claim = `${lockPath}.claim-${stale.holder.token}`;
   try {
-    await fs.rename(lockPath, aside);
+    await fs.link(tmp, claim);
   } catch (err) {
-    if (errCode(err) === "ENOENT") return;
-    throw stateFileError(`cannot take over the lock ${lockPath}: ${errCode(err)}`);
+    if (errCode(err) !== "EEXIST") throw stateFileError(`cannot take over the lock ${lockPath}: ${errCode(err)}`);
+    const other = await readLock(claim);
+    if (typeof other !== "string" && judge(other) !== null) await fs.rm(claim, { force: true });
+    return false;
   }
-  const moved = parseHolder(await fs.readFile(aside, "utf8").catch(() => ""));
-  if (moved?.token !== staleToken) await fs.link(aside, lockPath).catch(() => undefined);
-  await fs.rm(aside, { force: true });
+  try {
+    const now = await readLock(lockPath);
+    if (typeof now !== "string" && now.holder.token === stale.holder.token) await fs.rm(lockPath, { force: true });
+    return true;
+  } finally {
+    await fs.rm(claim, { force: true });
+  }
 }
 
 function hold(lockPath: string, me: LockHolder, opts: LockOptions, now: () => number): StateLock {
