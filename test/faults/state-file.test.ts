@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { SimAccount, startSimulator, type Simulator } from "../../src/simulator/index.js";
 import { runCli, startCli, type Daemon } from "../helpers/cli.js";
+import { tree } from "../helpers/files.js";
 
 const SECRET = "state-secret";
 let sim: Simulator;
@@ -38,16 +39,6 @@ function env(stateFile: string, extra: Record<string, string> = {}): Record<stri
 }
 
 const fresh = (): string => mkdtempSync(join(tmpdir(), "syncwatch-statefile-"));
-
-/** Every file under `dir` with its bytes. */
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    const p = join(e.parentPath, e.name);
-    out[p] = e.isFile() ? readFileSync(p, "latin1") : "<dir>";
-  }
-  return out;
-}
 
 /** Runs `once` and returns its result with the Fivetran requests it made. */
 async function once(stateFile: string, extra: Record<string, string> = {}, args: string[] = []): Promise<Awaited<ReturnType<typeof runCli>> & { requests: number }> {

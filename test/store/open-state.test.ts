@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { emptyHealthState } from "../../src/health/model.js";
 import { bindAccount, FileStore, openState, type PersistedState } from "../../src/store/index.js";
+import { tree } from "../helpers/files.js";
 
 const fresh = (): string => mkdtempSync(join(tmpdir(), "syncwatch-open-"));
 const ACCOUNT = bindAccount({ apiUrl: "https://api.fivetran.com", apiKey: "key-one", groupIds: ["g2", "g1"] });
@@ -15,16 +16,6 @@ const KEY = /state_file \(SYNCWATCH_STATE_FILE\)/;
 
 function state(): PersistedState {
   return { health: { ...emptyHealthState(), baseline_done: true, last_success_at: 5 }, outbox: null, hold_until: null, missing: [] };
-}
-
-/** Every file under `dir` with its bytes. */
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    const p = join(e.parentPath, e.name);
-    out[p] = e.isFile() ? readFileSync(p, "latin1") : "<dir>";
-  }
-  return out;
 }
 
 describe("openState refuses what is not syncwatch's and touches nothing", () => {
