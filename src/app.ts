@@ -10,6 +10,7 @@ import { createNotifiers } from "./notify/index.js";
 import { Scheduler } from "./scheduler.js";
 import { FileStore, type Store } from "./store/index.js";
 import { EXIT } from "./cli/exit-codes.js";
+import { openStateOf } from "./cli/state.js";
 import { VERSION } from "./version.js";
 
 /** Every part of a running syncwatch, built from one config. */
@@ -66,9 +67,19 @@ export function buildApp(loaded: LoadedConfig, logger: Logger, overrides: AppOve
 }
 
 /** Runs the daemon until SIGTERM/SIGINT (or `stop` resolves); returns the exit code. */
-export async function runDaemon(loaded: LoadedConfig, logger: Logger, stop?: Promise<void>): Promise<number> {
+export async function runDaemon(loaded: LoadedConfig, logger: Logger, stop?: Promise<void>, resetState = false): Promise<number> {
+  const state = await openStateOf(loaded, logger, resetState);
+  try {
+    return await runLocked(loaded, logger, state.store, stop);
+  } finally {
+    await state.lock.release();
+  }
+}
+
+/** `runDaemon` once the state file is checked and locked. */
+async function runLocked(loaded: LoadedConfig, logger: Logger, store: Store, stop?: Promise<void>): Promise<number> {
   const { config } = loaded;
-  const app = buildApp(loaded, logger);
+  const app = buildApp(loaded, logger, { store });
   let stopping = false;
   const controller = new AbortController();
   const scheduler = new Scheduler({

@@ -103,6 +103,7 @@ export class Watcher {
   private readonly startedAt: number;
   private state: PersistedState & { outbox: Outbox };
   private loaded = false;
+  private saveError: SyncwatchError | null = null;
   private current: Published;
   /** The tail of the cycles and pushed reads waiting to run: one at a time, in arrival order. */
   private turn: Promise<unknown> = Promise.resolve();
@@ -415,10 +416,17 @@ export class Watcher {
   async save(): Promise<void> {
     try {
       await this.deps.store.save(this.state);
+      this.saveError = null;
     } catch (err) {
-      this.deps.logger.error({ err: { code: toSyncwatchError(err).code, message: errorMessage(err) } }, "save state failed; will retry next cycle");
+      this.saveError = toSyncwatchError(err);
+      this.deps.logger.error({ err: { code: this.saveError.code, message: errorMessage(err) } }, "save state failed; will retry next cycle");
       this.deps.metrics.stateSaveFailed?.();
     }
+  }
+
+  /** Why the last save failed, or null when it succeeded (`once` has no next cycle to retry in: it exits non-zero). */
+  get lastSaveError(): SyncwatchError | null {
+    return this.saveError;
   }
 
   private logObservation(o: Observation): void {

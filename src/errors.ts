@@ -14,6 +14,7 @@ export type ErrorCode =
   | "aborted"
   | "state_unreadable"
   | "state_write_failed"
+  | "state_save_timeout"
   | "notify_failed";
 
 /** The base of every error syncwatch raises on purpose. Messages read "verb object: detail". */

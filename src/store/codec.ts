@@ -2,6 +2,10 @@
 // by column), and journal entries that carry one save's changes relative to the save before (connections as tuples).
 import type { AlertRecord, ConnectionRecord, ConnectionSnapshot, HealthState, Notice } from "../health/model.js";
 import { alertKey, NO_NOTICES } from "../health/model.js";
+import { decodeAccount, type AccountBinding } from "./account.js";
+import { decodeV1Connections } from "./codec-v1.js";
+import { decodeNotices, encodeNotices, recordToRow, rowToRecord, SNAPSHOT_FIELDS, type EncodedNotice } from "./fields.js";
+import { STATE_FORMAT } from "./signature.js";
 import type { PersistedState } from "./types.js";
 
 /**
@@ -10,64 +14,21 @@ import type { PersistedState } from "./types.js";
  */
 export const STATE_VERSION = 2;
 
-// Field order of a snapshot encoded as a tuple (journal entries; the connections of a version 1 file). Appending a
-// field needs a version bump and a migration.
-const FIELDS = [
-  "id",
-  "group_id",
-  "service",
-  "schema",
-  "paused",
-  "setup_state",
-  "sync_state",
-  "update_state",
-  "is_historical_sync",
-  "warnings",
-  "tasks",
-  "succeeded_at",
-  "failed_at",
-  "created_at",
-  "sync_frequency",
-  "schedule_type",
-  "data_delay_sensitivity",
-  "data_delay_threshold",
-  "rescheduled_for",
-] as const satisfies readonly (keyof ConnectionSnapshot)[];
-
-type EncodedNotice = [string, string | null];
-
 // A version 2 file stores the connections by column, in blocks of `BLOCK` connections in listing order: each block
 // has one array per field. Fields with few distinct values hold indices into one `strings` table for the whole file
 // (null stays null); warnings and tasks list only the connections that have some, as [index in the block, [[code,
 // message], ...]]. At 100,000 connections: 11 MB instead of 18, read and decoded in about half the time (JSON.parse
 // meets a small number where it met a string, and the decoded snapshots share one copy of each such string). Blocks
-// keep encoding to one pass over each record and one block's columns in memory at a time.
-const CODED = [
-  "group_id",
-  "service",
-  "setup_state",
-  "sync_state",
-  "update_state",
-  "schedule_type",
-  "data_delay_sensitivity",
-] as const satisfies readonly (keyof ConnectionSnapshot)[];
-const PLAIN = [
-  "schema",
-  "paused",
-  "is_historical_sync",
-  "succeeded_at",
-  "failed_at",
-  "created_at",
-  "sync_frequency",
-  "data_delay_threshold",
-  "rescheduled_for",
-] as const satisfies readonly (keyof ConnectionSnapshot)[];
-const NOTICES = ["warnings", "tasks"] as const satisfies readonly (keyof ConnectionSnapshot)[];
+// keep one block's columns in memory at a time. Which field is stored how: `SNAPSHOT_FIELDS` (fields.ts).
 
 /** Serializes the whole persisted state to one JSON string. */
-export function encodeState(state: PersistedState, savedAt: number, journal: string | null = null): string {
-  return [...encodeStatePieces(state, savedAt, journal)].join("");
+export function encodeState(state: PersistedState, savedAt: number, journal: string | null = null, account: AccountBinding | null = null): string {
+  return [...encodeStatePieces(state, savedAt, journal, account)].join("");
 }
+
+/** The fields stored as indices into the string table. */
+type CodedSpec = Extract<(typeof SNAPSHOT_FIELDS)[number], { kind: "coded" }>;
+const CODED_FIELDS: readonly CodedSpec["name"][] = SNAPSHOT_FIELDS.filter((f): f is CodedSpec => f.kind === "coded").map((f) => f.name);
 
 /** Connections per block of a version 2 file (one piece of `encodeStatePieces`, ~120 KB). */
 const BLOCK = 1000;
@@ -77,12 +38,21 @@ const BLOCK = 1000;
  * connections at a time), encoded as they are asked for: a large account is written without ever holding its whole
  * text (11 MB at 100,000 connections), and each piece dies young. The records are taken when it starts.
  */
-export function* encodeStatePieces(state: PersistedState, savedAt: number, journal: string | null = null): Generator<string> {
+export function* encodeStatePieces(
+  state: PersistedState,
+  savedAt: number,
+  journal: string | null = null,
+  account: AccountBinding | null = null,
+): Generator<string> {
   const h = state.health;
   const records = Array.from(h.connections.values());
   const head = JSON.stringify({
+    // First: the signature (see signature.ts) that lets syncwatch tell its own file from anyone else's.
+    format: STATE_FORMAT,
     version: STATE_VERSION,
     saved_at: new Date(savedAt).toISOString(),
+    // The account this state watches (absent: not yet bound, a state of an earlier release).
+    ...(account === null ? {} : { account }),
     // The journal whose entries continue this base (see `encodeJournalEntry`); absent: none does.
     ...(journal === null ? {} : { journal }),
     hold_until: state.hold_until,
@@ -118,73 +88,37 @@ class StringTable {
   }
 }
 
-/** The columns of `records[start..end)`, in one pass. */
+/** The columns of `records[start..end)`: one array per field of `SNAPSHOT_FIELDS`, then `resumed_at`. */
 function encodeBlock(records: readonly ConnectionRecord[], start: number, end: number, strings: StringTable): Record<string, unknown[]> {
   const n = end - start;
-  const plain = PLAIN.map(() => new Array<unknown>(n));
-  const [schema, paused, historical, succeededAt, failedAt, createdAt, syncFrequency, delayThreshold, rescheduledFor] = plain;
-  const coded = CODED.map(() => new Array<number | null>(n));
-  const [groupId, service, setupState, syncState, updateState, scheduleType, sensitivity] = coded;
-  const id = new Array<string>(n);
-  const resumedAt = new Array<number | null>(n);
-  const warnings: [number, EncodedNotice[]][] = [];
-  const tasks: [number, EncodedNotice[]][] = [];
-  const encodeNotices = (list: readonly Notice[]): EncodedNotice[] => list.map((x): EncodedNotice => [x.code, x.message]);
+  const out: Record<string, unknown[]> = {};
+  // Coded fields are interned record by record, in table order: the values of the first records (the commonest)
+  // get the shortest indices.
+  const coded = CODED_FIELDS.map(() => new Array<number | null>(n));
   for (let i = 0; i < n; i++) {
-    const rec = records[start + i]!;
-    const s = rec.snapshot;
-    id[i] = s.id;
-    schema![i] = s.schema;
-    paused![i] = s.paused;
-    historical![i] = s.is_historical_sync;
-    succeededAt![i] = s.succeeded_at;
-    failedAt![i] = s.failed_at;
-    createdAt![i] = s.created_at;
-    syncFrequency![i] = s.sync_frequency;
-    delayThreshold![i] = s.data_delay_threshold;
-    rescheduledFor![i] = s.rescheduled_for;
-    groupId![i] = strings.code(s.group_id);
-    service![i] = strings.code(s.service);
-    setupState![i] = strings.code(s.setup_state);
-    syncState![i] = strings.code(s.sync_state);
-    updateState![i] = strings.code(s.update_state);
-    scheduleType![i] = strings.code(s.schedule_type);
-    sensitivity![i] = strings.code(s.data_delay_sensitivity);
-    if (s.warnings.length > 0) warnings.push([i, encodeNotices(s.warnings)]);
-    if (s.tasks.length > 0) tasks.push([i, encodeNotices(s.tasks)]);
-    resumedAt[i] = rec.resumed_at;
+    const s = records[start + i]!.snapshot;
+    for (let k = 0; k < CODED_FIELDS.length; k++) coded[k]![i] = strings.code(s[CODED_FIELDS[k]!]);
   }
-  const out: Record<string, unknown[]> = { id };
-  PLAIN.forEach((field, k) => (out[field] = plain[k]!));
-  CODED.forEach((field, k) => (out[field] = coded[k]!));
-  Object.assign(out, { warnings, tasks, resumed_at: resumedAt });
+  CODED_FIELDS.forEach((name, k) => (out[name] = coded[k]!));
+  for (const { name, kind } of SNAPSHOT_FIELDS) {
+    if (kind === "coded") continue;
+    if (kind === "notices") {
+      const some: [number, EncodedNotice[]][] = [];
+      for (let i = 0; i < n; i++) {
+        const list = records[start + i]!.snapshot[name];
+        if (list.length > 0) some.push([i, encodeNotices(list)]);
+      }
+      out[name] = some;
+      continue;
+    }
+    const column = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) column[i] = records[start + i]!.snapshot[name];
+    out[name] = column;
+  }
+  const resumedAt = new Array<number | null>(n);
+  for (let i = 0; i < n; i++) resumedAt[i] = records[start + i]!.resumed_at;
+  out.resumed_at = resumedAt;
   return out;
-}
-
-function row(rec: ConnectionRecord): unknown[] {
-  const s = rec.snapshot;
-  return [
-    s.id,
-    s.group_id,
-    s.service,
-    s.schema,
-    s.paused,
-    s.setup_state,
-    s.sync_state,
-    s.update_state,
-    s.is_historical_sync,
-    s.warnings.length === 0 ? 0 : s.warnings.map((n): EncodedNotice => [n.code, n.message]),
-    s.tasks.length === 0 ? 0 : s.tasks.map((n): EncodedNotice => [n.code, n.message]),
-    s.succeeded_at,
-    s.failed_at,
-    s.created_at,
-    s.sync_frequency,
-    s.schedule_type,
-    s.data_delay_sensitivity,
-    s.data_delay_threshold,
-    s.rescheduled_for,
-    rec.resumed_at,
-  ];
 }
 
 /** The alerts one save changed: the records new or different since the save before (by identity), and those gone. */
@@ -217,7 +151,7 @@ export function encodeJournalEntry(
     // Keys as [connection_id, condition]: the in-memory key's separator is nobody's business on disk.
     alerts_removed: alerts.removed.map((a) => [a.connection_id, a.condition]),
     removed,
-    connections: changed.map(row),
+    connections: changed.map(recordToRow),
   })}\n`;
 }
 
@@ -230,7 +164,7 @@ export function applyJournalEntry(state: PersistedState, line: string): void {
   const e = JSON.parse(line) as unknown;
   if (!isObject(e) || !Array.isArray(e.removed) || !Array.isArray(e.connections)) throw new Error("journal: malformed entry");
   if (!e.removed.every((id) => typeof id === "string")) throw new Error("journal: malformed removed id");
-  const records = e.connections.map(decodeRow);
+  const records = e.connections.map(rowToRecord);
   const h = state.health;
   let alerts: Map<string, AlertRecord>;
   if (Array.isArray(e.alerts)) {
@@ -260,8 +194,8 @@ export function decodeState(text: string): PersistedState {
   return decodeStateFile(text).state;
 }
 
-/** `decodeState`, plus the id of the journal that continues this file (null: none). */
-export function decodeStateFile(text: string): { state: PersistedState; journal: string | null } {
+/** `decodeState`, plus the id of the journal that continues this file (null: none) and the account it records. */
+export function decodeStateFile(text: string): { state: PersistedState; journal: string | null; account: AccountBinding | null } {
   if (text.trim() === "") throw new Error("file is empty");
   const doc = JSON.parse(text) as unknown;
   if (!isObject(doc)) throw new Error("not a JSON object");
@@ -271,7 +205,7 @@ export function decodeStateFile(text: string): { state: PersistedState; journal:
   const h = doc.health;
   if (!isObject(h)) throw new Error("health: missing");
   if (!Array.isArray(h.alerts)) throw new Error("health: alerts missing");
-  const connections = doc.version === 1 ? decodeRows(h) : decodeColumns(h.connections);
+  const connections = doc.version === 1 ? decodeV1Connections(h) : decodeColumns(h.connections);
   const health: HealthState = {
     baseline_done: h.baseline_done === true,
     last_success_at: typeof h.last_success_at === "number" ? h.last_success_at : null,
@@ -286,19 +220,8 @@ export function decodeStateFile(text: string): { state: PersistedState; journal:
       missing: decodeMissing(doc.missing),
     },
     journal: typeof doc.journal === "string" ? doc.journal : null,
+    account: decodeAccount(doc.account),
   };
-}
-
-/** The connections of a version 1 file: one tuple each, in the order `health.fields` names. */
-function decodeRows(h: Record<string, unknown>): Map<string, ConnectionRecord> {
-  if (!Array.isArray(h.connections)) throw new Error("health: connections missing");
-  if (JSON.stringify(h.fields) !== JSON.stringify(FIELDS)) throw new Error("health.fields: unexpected snapshot layout");
-  const connections = new Map<string, ConnectionRecord>();
-  for (const r of h.connections) {
-    const rec = decodeRow(r);
-    connections.set(rec.snapshot.id, rec);
-  }
-  return connections;
 }
 
 /** The connections of a version 2 file, stored by column in blocks (see `BLOCK`). */
@@ -321,85 +244,61 @@ function decodeBlock(block: unknown, where: string, strings: readonly string[], 
     if (!Array.isArray(a) || a.length !== n) throw new Error(`${where}.${name}: not an array of ${n}`);
     return a;
   };
-  // Indices into `strings` become the strings themselves, checked: a bad index would make up a value.
-  const [groupId, service, setupState, syncState, updateState, scheduleType, sensitivity] = CODED.map((field) =>
-    column(field).map((v, i) => {
-      if (v === null) return null;
-      const str = typeof v === "number" ? strings[v] : undefined;
-      if (str === undefined) throw new Error(`${where}.${field}[${i}]: not an index into strings`);
-      return str;
-    }),
-  );
-  const [schema, paused, historical, succeededAt, failedAt, createdAt, syncFrequency, delayThreshold, rescheduledFor] = PLAIN.map(column);
-  const [warnings, tasks] = NOTICES.map((field) => {
+  // One column per field, checked as it is read; indices into `strings` become the strings themselves (a bad index
+  // would make up a value).
+  const columns = SNAPSHOT_FIELDS.map(({ name, kind }): unknown[] => {
+    if (kind === "id") return column(name);
+    if (kind === "coded") {
+      return column(name).map((v, i) => {
+        if (v === null) return null;
+        const str = typeof v === "number" ? strings[v] : undefined;
+        if (str === undefined) throw new Error(`${where}.${name}[${i}]: not an index into strings`);
+        return str;
+      });
+    }
+    if (kind === "plain") return column(name);
     const lists: Notice[][] = new Array<Notice[]>(n).fill(NO_NOTICES);
-    const some = block[field];
-    if (!Array.isArray(some)) throw new Error(`${where}.${field}: not an array`);
+    const some = block[name];
+    if (!Array.isArray(some)) throw new Error(`${where}.${name}: not an array`);
     for (const entry of some) {
       const [i, list] = Array.isArray(entry) ? (entry as unknown[]) : [];
-      if (typeof i !== "number" || !(i >= 0 && i < n) || !Array.isArray(list)) throw new Error(`${where}.${field}: malformed entry`);
+      if (typeof i !== "number" || !(i >= 0 && i < n) || !Array.isArray(list)) throw new Error(`${where}.${name}: malformed entry`);
       lists[i] = decodeNotices(list);
     }
     return lists;
   });
-  const ids = block.id as unknown[];
+  const ids = columns[0]!;
+  const c = Object.fromEntries(SNAPSHOT_FIELDS.map((f, k) => [f.name, columns[k]!])) as Record<keyof ConnectionSnapshot, unknown[]>;
   const resumedAt = column("resumed_at");
   for (let i = 0; i < n; i++) {
     const id = ids[i];
     if (typeof id !== "string" || id === "") throw new Error(`${where}.id[${i}]: not a connection id`);
+    // A literal, not keyed stores from the table: the snapshot of 100,000 connections is decoded on every start, and
+    // a literal keeps it as fast as before the table (the compiler checks it names every field).
     const snapshot: ConnectionSnapshot = {
       id,
-      group_id: groupId![i] as string | null,
-      service: service![i] as string | null,
-      schema: schema![i] as string | null,
-      paused: paused![i] as boolean | null,
-      setup_state: setupState![i] as string | null,
-      sync_state: syncState![i] as string | null,
-      update_state: updateState![i] as string | null,
-      is_historical_sync: historical![i] as boolean | null,
-      warnings: warnings![i] as Notice[],
-      tasks: tasks![i] as Notice[],
-      succeeded_at: succeededAt![i] as number | null,
-      failed_at: failedAt![i] as number | null,
-      created_at: createdAt![i] as number | null,
-      sync_frequency: syncFrequency![i] as number | null,
-      schedule_type: scheduleType![i] as string | null,
-      data_delay_sensitivity: sensitivity![i] as string | null,
-      data_delay_threshold: delayThreshold![i] as number | null,
-      rescheduled_for: rescheduledFor![i] as number | null,
+      group_id: c.group_id[i] as string | null,
+      service: c.service[i] as string | null,
+      schema: c.schema[i] as string | null,
+      paused: c.paused[i] as boolean | null,
+      setup_state: c.setup_state[i] as string | null,
+      sync_state: c.sync_state[i] as string | null,
+      update_state: c.update_state[i] as string | null,
+      is_historical_sync: c.is_historical_sync[i] as boolean | null,
+      warnings: c.warnings[i] as Notice[],
+      tasks: c.tasks[i] as Notice[],
+      succeeded_at: c.succeeded_at[i] as number | null,
+      failed_at: c.failed_at[i] as number | null,
+      created_at: c.created_at[i] as number | null,
+      sync_frequency: c.sync_frequency[i] as number | null,
+      schedule_type: c.schedule_type[i] as string | null,
+      data_delay_sensitivity: c.data_delay_sensitivity[i] as string | null,
+      data_delay_threshold: c.data_delay_threshold[i] as number | null,
+      rescheduled_for: c.rescheduled_for[i] as number | null,
     };
     into.set(id, { snapshot, resumed_at: resumedAt[i] as number | null });
   }
   return n;
-}
-
-function decodeRow(row: unknown): ConnectionRecord {
-  if (!Array.isArray(row) || row.length !== FIELDS.length + 1 || typeof row[0] !== "string") {
-    throw new Error("health.connections: malformed row");
-  }
-  const r = row as unknown[];
-  const snapshot: ConnectionSnapshot = {
-    id: r[0] as string,
-    group_id: r[1] as string | null,
-    service: r[2] as string | null,
-    schema: r[3] as string | null,
-    paused: r[4] as boolean | null,
-    setup_state: r[5] as string | null,
-    sync_state: r[6] as string | null,
-    update_state: r[7] as string | null,
-    is_historical_sync: r[8] as boolean | null,
-    warnings: decodeNotices(r[9]),
-    tasks: decodeNotices(r[10]),
-    succeeded_at: r[11] as number | null,
-    failed_at: r[12] as number | null,
-    created_at: r[13] as number | null,
-    sync_frequency: r[14] as number | null,
-    schedule_type: r[15] as string | null,
-    data_delay_sensitivity: r[16] as string | null,
-    data_delay_threshold: r[17] as number | null,
-    rescheduled_for: r[18] as number | null,
-  };
-  return { snapshot, resumed_at: r[19] as number | null };
 }
 
 function decodeAlerts(list: unknown[]): Map<string, AlertRecord> {
@@ -412,15 +311,6 @@ function decodeAlerts(list: unknown[]): Map<string, AlertRecord> {
     alerts.set(alertKey(rec.connection_id, rec.condition), rec);
   }
   return alerts;
-}
-
-function decodeNotices(v: unknown): Notice[] {
-  if (v === 0 || v === null || v === undefined) return NO_NOTICES;
-  if (!Array.isArray(v)) throw new Error("health.connections: malformed notices");
-  return v.map((n) => {
-    const [code, message] = n as EncodedNotice;
-    return { code, message };
-  });
 }
 
 /** The missing ids of a file or journal entry; files of earlier releases have none (nothing is then known missing). */

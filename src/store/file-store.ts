@@ -1,12 +1,16 @@
 // A Store on a JSON file and its journal. A save appends one line of changes to `<file>.journal` (fsync); when the
 // journal has grown to half the file, the next save rewrites the whole file (temp file, fsync, rename, fsync dir)
-// and starts a new journal. Unusable files are moved aside; a torn last journal line (a crash mid-save) is dropped.
+// and starts a new journal. Only an empty file or a damaged one of syncwatch's is moved aside; anything else is refused
+// and left alone. A torn last journal line (a crash mid-save) is dropped. A save that hangs (a dead NFS mount) times out.
 import { randomUUID } from "node:crypto";
 import { promises as fs, constants as fsConstants } from "node:fs";
 import { dirname, basename, join } from "node:path";
 import { recordsInOrder, type AlertRecord, type ConnectionRecord } from "../health/model.js";
 import { SyncwatchError } from "../errors.js";
+import { accountDifferences, type AccountBinding } from "./account.js";
 import { applyJournalEntry, decodeStateFile, encodeJournalEntry, encodeStatePieces } from "./codec.js";
+import { kindOf, SIGNATURE_BYTES } from "./signature.js";
+import { stateFileError } from "./state-error.js";
 import type { LoadReport, PersistedState, Store } from "./types.js";
 
 /** The journal is folded into a new base when it reaches this share of the base's size (or this many bytes). */
@@ -29,10 +33,20 @@ interface Journal {
   savedAlerts: ReadonlyMap<string, AlertRecord>;
 }
 
+/** A save that has not finished after this long fails (`state_save_timeout`); the cycle goes on. */
+export const DEFAULT_SAVE_TIMEOUT_MS = 30_000;
+
 /** Options for `FileStore`. */
 export interface FileStoreOptions {
   path: string;
   now?: () => number;
+  /**
+   * The account this store is for: recorded in every save; a loaded state recorded for another account is refused.
+   * Absent: no check, and the recorded account (if any) is kept.
+   */
+  account?: AccountBinding;
+  /** Bound on one save (default `DEFAULT_SAVE_TIMEOUT_MS`). */
+  saveTimeoutMs?: number;
 }
 
 /** Persists state to `path`; see `Store`. */
@@ -44,12 +58,19 @@ export class FileStore implements Store {
   /** Null until a save or load established one: the next save then writes the whole file. */
   private journal: Journal | null = null;
   private saving: Promise<unknown> = Promise.resolve();
+  private readonly expected: AccountBinding | null;
+  /** The account written with each base: the configured one, else the one loaded. */
+  private account: AccountBinding | null;
+  private readonly saveTimeoutMs: number;
   lastSaveBytes = 0;
 
   constructor(opts: FileStoreOptions) {
     this.path = opts.path;
     this.journalPath = `${opts.path}.journal`;
     this.now = opts.now ?? Date.now;
+    this.expected = opts.account ?? null;
+    this.account = this.expected;
+    this.saveTimeoutMs = opts.saveTimeoutMs ?? DEFAULT_SAVE_TIMEOUT_MS;
   }
 
   async load(): Promise<LoadReport> {
@@ -60,8 +81,11 @@ export class FileStore implements Store {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === "ENOENT") return { state: null, discarded: null };
-      // Unreadable (permissions, a directory in the way): starting over beats crashing in a loop.
-      return { state: null, discarded: { reason: `cannot read state file: ${code ?? String(err)}`, movedTo: await this.moveAside() } };
+      // Unreadable (permissions, a directory in the way): not ours to move; the user must look.
+      throw stateFileError(`cannot read ${this.path}: ${code ?? String(err)}; left untouched`);
+    }
+    if (kindOf(text.slice(0, SIGNATURE_BYTES)) === "foreign") {
+      throw stateFileError(`${this.path} is not a syncwatch state file (it does not start with one's signature); left untouched`);
     }
     let decoded: ReturnType<typeof decodeStateFile>;
     try {
@@ -70,8 +94,17 @@ export class FileStore implements Store {
       const reason = `state file unusable: ${err instanceof Error ? err.message : String(err)}`;
       return { state: null, discarded: { reason, movedTo: await this.moveAside() } };
     }
-    const { state, journal } = decoded;
+    const { state, journal, account } = decoded;
+    if (account !== null && this.expected !== null) {
+      const diff = accountDifferences(account, this.expected);
+      if (diff.length > 0) {
+        throw stateFileError(`${this.path} belongs to another Fivetran account: ${diff.join("; ")}. Use --reset-state to start over (the old state is kept beside it)`);
+      }
+    }
+    this.account ??= account;
     const dropped = journal === null ? null : await this.replay(state, journal, Buffer.byteLength(text));
+    // A state not yet bound to an account (an earlier release's) is adopted: the next save writes the whole file.
+    if (account === null && this.expected !== null) this.journal = null;
     return { state, discarded: null, ...(dropped ? { repaired: dropped } : {}) };
   }
 
@@ -117,7 +150,11 @@ export class FileStore implements Store {
       return this.saveBase(state);
     });
     this.saving = run.catch(() => undefined);
-    return run;
+    return withTimeout(run, this.saveTimeoutMs, () => {
+      // The hung write may still finish; whatever it leaves, the next save writes a whole new base.
+      this.journal = null;
+      return new SyncwatchError("state_save_timeout", `save state to ${this.path}: not finished after ${this.saveTimeoutMs / 1000} s`);
+    });
   }
 
   /** Appends the changes since the last save to the journal. */
@@ -158,7 +195,7 @@ export class FileStore implements Store {
   /** Writes the whole state as a new base, then a new, empty journal that continues it. */
   private async saveBase(state: PersistedState): Promise<void> {
     const id = randomUUID();
-    const pieces = encodeStatePieces(state, this.now(), id);
+    const pieces = encodeStatePieces(state, this.now(), id, this.account);
     const saved = savedOf(state);
     this.journal = null;
     const baseBytes = await this.writeAtomically(this.path, pieces);
@@ -219,6 +256,15 @@ function savedOf(state: PersistedState): Pick<Journal, "saved" | "savedAlerts"> 
 function saveError(path: string, err: unknown): SyncwatchError {
   const code = (err as NodeJS.ErrnoException).code ?? "error";
   return new SyncwatchError("state_write_failed", `save state to ${path}: ${code}`, { cause: err });
+}
+
+/** `p`, or a rejection with `onTimeout()` when it has not settled after `ms`. */
+function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), ms);
+  });
+  return Promise.race([p, expired]).finally(() => clearTimeout(timer));
 }
 
 function isHeaderOf(line: string, id: string): boolean {

@@ -105,8 +105,8 @@ describe("an unusable state file", () => {
   const cases: [string, string][] = [
     ["truncated", '{"version":1,"saved_at":"2026-11-23T08:00:00.000Z","health":{"connections":[["a'],
     ["empty", ""],
-    ["of an old version", '{"version":0,"health":{},"outbox":{}}'],
-    ["garbage", "\u0000\u0001 not json at all \uFFFD"],
+    ["of an old version", '{"version":0,"saved_at":"2026-11-23T08:00:00.000Z","health":{},"outbox":{}}'],
+    ["damaged after its signature", '{"format":"syncwatch-state","version":2,"saved_at":"2026-11-23T08:00:00.000Z","health":{"\u0000'],
   ];
   it.concurrent.each(cases)("%s: moved aside, logged, a fresh baseline, and the daemon keeps working", async (_name, content) => {
     const dir = mkdtempSync(join(tmpdir(), "syncwatch-corrupt-"));
@@ -156,31 +156,69 @@ function writable(dir: string): boolean {
  * A state directory this process cannot write: chmod 0500; as root (where chmod does not bind) the directory is made
  * immutable with `chattr +i` instead. Null when neither works (the test is then skipped).
  */
-function unwritableDir(): { dir: string; undo: () => void } | null {
+function unwritableDir(): { dir: string; undo: () => void; redo: () => void; freeze: (file: string) => void } | null {
   const dir = mkdtempSync(join(tmpdir(), "syncwatch-ro-"));
   chmodSync(dir, 0o500);
-  if (!writable(dir)) return { dir, undo: () => chmodSync(dir, 0o700) };
+  if (!writable(dir)) {
+    const frozen: string[] = [];
+    const undo = (): void => {
+      chmodSync(dir, 0o700);
+      for (const f of frozen.splice(0)) chmodSync(f, 0o600);
+    };
+    return { dir, undo, redo: () => chmodSync(dir, 0o500), freeze: (f) => (frozen.push(f), chmodSync(f, 0o400)) };
+  }
   chmodSync(dir, 0o700);
   try {
     execFileSync("chattr", ["+i", dir], { stdio: "ignore" });
   } catch {
     return null;
   }
-  const undo = (): void => void execFileSync("chattr", ["-i", dir], { stdio: "ignore" });
-  if (!writable(dir)) return { dir, undo };
+  const frozen: string[] = [];
+  const undo = (): void => {
+    for (const f of [dir, ...frozen.splice(0)]) execFileSync("chattr", ["-i", f], { stdio: "ignore" });
+  };
+  const freeze = (f: string): void => {
+    frozen.push(f);
+    execFileSync("chattr", ["+i", f], { stdio: "ignore" });
+  };
+  if (!writable(dir)) return { dir, undo, redo: () => freeze(dir), freeze };
   undo();
   return null;
 }
 
 describe("an unwritable state directory", () => {
+  it.for(["once", "run"])("%s exits 2 naming SYNCWATCH_STATE_FILE before reading Fivetran", async (command, ctx) => {
+    const ro = unwritableDir();
+    if (ro === null) return ctx.skip();
+    const local = await startSimulator({ account: new SimAccount({ connections: 20, groups: 1, seed: 3 }), apiKey: "k", apiSecret: SECRET });
+    try {
+      const result = await runCli([command], env(join(ro.dir, "state.json"), { FIVETRAN_API_URL: local.url }));
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/state_file \(SYNCWATCH_STATE_FILE\): cannot write in .*E(ACCES|PERM)/);
+      expect(local.stats.total()).toBe(0);
+      expect(readdirSync(ro.dir)).toEqual([]);
+    } finally {
+      ro.undo();
+      await local.close();
+    }
+  });
+});
+
+describe("a state directory that becomes unwritable while the daemon runs", () => {
   it("keeps cycling, logs the failure and counts it in /metrics", async (ctx) => {
     const ro = unwritableDir();
     if (ro === null) return ctx.skip();
+    ro.undo(); // writable at start: run refuses a state it cannot write before reading Fivetran
     try {
       const stateFile = join(ro.dir, "state.json");
       const d = start(stateFile);
       const started = await d.waitForLog((l) => typeof l.metrics === "string");
-      await waitCycles(d, 3);
+      await waitCycles(d, 1);
+      // The directory refuses new files (a whole-file save) and the journal refuses appends.
+      ro.redo();
+      ro.freeze(`${stateFile}.journal`);
+      const failures = (): number => d.logs().filter((l) => l.msg === "save state failed; will retry next cycle").length;
+      await d.waitForLog(() => failures() >= 3, 20_000);
       expect(d.output()).toContain("save state failed");
       const text = await (await fetch(String(started.metrics))).text();
       const m = /^syncwatch_state_save_failures_total (\d+)/m.exec(text);
@@ -188,7 +226,6 @@ describe("an unwritable state directory", () => {
       expect(d.child.exitCode).toBeNull();
       d.kill("SIGTERM");
       expect((await d.exited).code).toBe(0);
-      expect(existsSync(stateFile)).toBe(false);
     } finally {
       ro.undo();
     }

@@ -1,4 +1,4 @@
-// The file store as an operator meets it: round trips, atomic saves, and unusable files moved aside, not crashed on.
+// The file store as an operator meets it: round trips, atomic saves, damaged files of its own moved aside, others refused.
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -67,7 +67,7 @@ describe("FileStore", () => {
     ["truncated", (t: string) => t.slice(0, Math.floor(t.length / 2)), /state file unusable/],
     ["empty", () => "", /file is empty/],
     ["of another version", (t: string) => t.replace('"version":2', '"version":0'), /unsupported state version 0/],
-    ["not an object", () => "[1,2,3]", /not a JSON object/],
+    ["not an object", () => '{"format":"syncwatch-state"}[1,2,3]', /state file unusable/],
   ])("moves a %s file aside and starts from a baseline", async (_name, mangle, reason) => {
     const d = fresh();
     const path = join(d, "state.json");
@@ -102,11 +102,23 @@ describe("FileStore", () => {
     }
   });
 
-  it("moves aside a state path that is a directory", async () => {
+  it("refuses a state path that is a directory and leaves it where it is", async () => {
     const d = fresh();
     mkdirSync(join(d, "state.json"));
-    const report = await new FileStore({ path: join(d, "state.json") }).load();
-    expect(report.state).toBeNull();
-    expect(report.discarded?.reason).toMatch(/EISDIR/);
+    await expect(new FileStore({ path: join(d, "state.json") }).load()).rejects.toThrow(/SYNCWATCH_STATE_FILE.*EISDIR/s);
+    expect(readdirSync(d)).toEqual(["state.json"]);
+  });
+
+  it("refuses a file syncwatch did not write and leaves it byte for byte", async () => {
+    const path = join(fresh(), "state.json");
+    writeFileSync(path, "[1,2,3]");
+    await expect(new FileStore({ path }).load()).rejects.toThrow(/SYNCWATCH_STATE_FILE.*not a syncwatch state file/s);
+    expect(readFileSync(path, "utf8")).toBe("[1,2,3]");
+  });
+
+  it("starts every file it writes with syncwatch's signature", async () => {
+    const path = join(fresh(), "state.json");
+    await new FileStore({ path }).save(sampleState());
+    expect(readFileSync(path, "utf8").startsWith('{"format":"syncwatch-state","version":2,')).toBe(true);
   });
 });
