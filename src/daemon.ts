@@ -365,9 +365,9 @@ export class Watcher {
     report.apiBudget = this.deps.source.rateLimitRemaining ?? null;
     if (report.outcome === "success") {
       metrics.publish(this.state.health);
-      metrics.poll("success", report.durationMs / 1000, this.now());
+      metrics.cycle("success", report.durationMs / 1000, this.now());
     } else if (report.outcome === "failure") {
-      metrics.poll("failure", report.durationMs / 1000);
+      metrics.cycle("failure", report.durationMs / 1000);
     }
     metrics.itemsRejected?.(report.rejected);
     this.publish(report, false);

@@ -109,7 +109,7 @@ class Judge {
 /**
  * Judges one successful cycle. Never mutates `previous`: the next state's Maps are new (unchanged connection records
  * are reused), so a state once published stays as it was. The next state has `baseline_done` true and
- * `last_success_at` = `now`. The watcher alert is left alone.
+ * `last_success_at` = `now`. The `watcher_blind` alert is left alone.
  */
 export function diff(previous: HealthState, current: CurrentSnapshot, now: number, rules: Rules): DiffResult {
   const baseline = !previous.baseline_done;
@@ -155,7 +155,7 @@ export function diff(previous: HealthState, current: CurrentSnapshot, now: numbe
 
 /**
  * Judges a few freshly read connections (a pushed read) as one cycle would judge them, leaving every other
- * connection, the baseline, `last_success_at` and the watcher alert alone; never removes a connection. Costs the
+ * connection, the baseline, `last_success_at` and the `watcher_blind` alert alone; never removes a connection. Costs the
  * size of `snapshots` plus one pass over the alerts, not over the connections: the next state lays the new records
  * over `previous.connections` without copying it. Call it only once the baseline is done.
  */

@@ -14,7 +14,7 @@ export interface MetricsOptions {
   registry?: Registry;
   /** Whether to export prom-client's process and Node.js metrics (default true). */
   defaultMetrics?: boolean;
-  /** Clock for `poll("success")` without `endMs` (default `Date.now`). */
+  /** Clock for `cycle("success")` without `endMs` (default `Date.now`). */
   now?: () => number;
   /** How the per-connection families are split across turns of the event loop. */
   build?: BuildOptions;
@@ -22,8 +22,8 @@ export interface MetricsOptions {
 
 const REFRESH = "Refreshed once per poll cycle.";
 
-/** Poll cycles usually take seconds; large accounts with details calls can take minutes. */
-const POLL_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
+/** Cycles usually take seconds; large accounts with details calls can take minutes. */
+const CYCLE_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
 
 /** Every lifecycle kind, so each series exists at 0 from the start. */
 const LIFECYCLE_KINDS = [
@@ -65,8 +65,8 @@ export class Metrics {
   private readonly heap: boolean;
 
   private readonly connections: Gauge;
-  private readonly pollDuration: Histogram;
-  private readonly polls: Counter<"outcome">;
+  private readonly cycleDuration: Histogram;
+  private readonly cycles: Counter<"outcome">;
   private readonly apiRequests: Counter<"endpoint" | "code">;
   private readonly notifications: Counter<"channel" | "outcome">;
   private readonly cyclesSkipped: Counter;
@@ -103,13 +103,13 @@ export class Metrics {
       help: `Fivetran connections known after the last successful poll cycle. ${REFRESH}`,
       registers,
     });
-    this.pollDuration = new Histogram({
+    this.cycleDuration = new Histogram({
       name: N.POLL_DURATION,
       help: "Time one poll cycle took (successful or not), from its start to its end.",
-      buckets: POLL_BUCKETS,
+      buckets: CYCLE_BUCKETS,
       registers,
     });
-    this.polls = new Counter({ name: N.POLLS, help: "Poll cycles, by outcome (success, failure).", labelNames: ["outcome"], registers });
+    this.cycles = new Counter({ name: N.POLLS, help: "Poll cycles, by outcome (success, failure).", labelNames: ["outcome"], registers });
     this.apiRequests = new Counter({
       name: N.API_REQUESTS,
       help: "Calls to the Fivetran API, by endpoint and HTTP status code (or error when no response came).",
@@ -164,7 +164,7 @@ export class Metrics {
     });
     this.saveFailures = new Counter({ name: N.STATE_SAVE_FAILURES, help: "Failed writes of the state file.", registers });
 
-    for (const outcome of ["success", "failure"]) this.polls.inc({ outcome }, 0);
+    for (const outcome of ["success", "failure"]) this.cycles.inc({ outcome }, 0);
     for (const type of ALERT_EVENT_TYPES) this.alertEventCounter.inc({ type }, 0);
     for (const kind of LIFECYCLE_KINDS) this.lifecycleCounter.inc({ kind }, 0);
   }
@@ -200,10 +200,10 @@ export class Metrics {
     this.rateLimit = n;
   }
 
-  /** Records one poll cycle: its duration, its outcome and, on success, when it ended (epoch ms, default now). */
-  poll(outcome: "success" | "failure", seconds: number, endMs?: number): void {
-    this.pollDuration.observe(seconds);
-    this.polls.inc({ outcome });
+  /** Records one cycle (the `syncwatch_poll*` families): its duration, its outcome and, on success, when it ended (epoch ms, default now). */
+  cycle(outcome: "success" | "failure", seconds: number, endMs?: number): void {
+    this.cycleDuration.observe(seconds);
+    this.cycles.inc({ outcome });
     if (outcome === "success") this.lastSuccessSeconds = (endMs ?? this.now()) / 1000;
   }
 

@@ -102,8 +102,8 @@ describe("process-level metrics", () => {
     m.apiRequest("connections", 200);
     m.apiRequest("details", "error");
     m.rateLimitRemaining(17);
-    m.poll("failure", 0.3);
-    m.poll("success", 2, Date.UTC(2026, 0, 2, 3, 5, 0));
+    m.cycle("failure", 0.3);
+    m.cycle("success", 2, Date.UTC(2026, 0, 2, 3, 5, 0));
     m.notification("slack", "sent");
     m.notification("email", "failed");
     m.cycleSkipped();

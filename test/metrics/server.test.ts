@@ -48,7 +48,7 @@ describe("GET /metrics", () => {
     metrics.publish(example);
     metrics.channels(["slack"]);
     metrics.apiRequest("connections", 200);
-    metrics.poll("success", 1.5, Date.UTC(2026, 0, 2));
+    metrics.cycle("success", 1.5, Date.UTC(2026, 0, 2));
     metrics.rateLimitRemaining(40);
     const res = await call(`${server.url}/metrics`);
     expect(res.status).toBe(200);
