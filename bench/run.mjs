@@ -10,6 +10,8 @@
 // BENCH_QUIET_PAIRS (quiet cycles, each right after a bare fetch: the target ratio is the median over the pairs;
 // default 25 up to 10,000 connections, where a pair takes a fraction of a second and one slow moment of the machine
 // moves a median of few, and 9 above) BENCH_PROCESS_REPS=7 (interleaved whole-process runs per size).
+// Part 4, push latency (bench/push-latency.mjs): BENCH_PUSH=0 skips it; BENCH_PUSH=only runs it alone;
+// BENCH_PUSH_SIZES=10000,100000 BENCH_PUSH_EVENTS=40.
 import { spawn } from "node:child_process";
 import { cpus } from "node:os";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -17,14 +19,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bareFetch } from "./bare-fetch.mjs";
+import { pushLatency, pushTable } from "./push-latency.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const sizes = (process.env.BENCH_SIZES ?? "1000,10000,100000").split(",").map(Number).filter((n) => n > 0);
+const pushPart = process.env.BENCH_PUSH ?? "1";
+const sizes = pushPart === "only" ? [] : (process.env.BENCH_SIZES ?? "1000,10000,100000").split(",").map(Number).filter((n) => n > 0);
 const reps = Number(process.env.BENCH_REPS ?? 5);
 const processReps = Number(process.env.BENCH_PROCESS_REPS ?? 7);
 const quietPairs = (n) => process.env.BENCH_QUIET_PAIRS ?? (n > 10_000 ? "9" : "25");
 const soak = Number(process.env.BENCH_SOAK_CYCLES ?? 200);
-const latencyPart = process.env.BENCH_LATENCY !== "0";
+const latencyPart = process.env.BENCH_LATENCY !== "0" && pushPart !== "only";
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -238,6 +242,15 @@ if (latencyPart) {
   }
 }
 
+if (pushPart !== "0") {
+  results.push = [];
+  const events = Number(process.env.BENCH_PUSH_EVENTS ?? 40);
+  for (const n of (process.env.BENCH_PUSH_SIZES ?? "10000,100000").split(",").map(Number).filter((x) => x > 0)) {
+    process.stderr.write(`bench: push latency at ${n} connections, ${events} events...\n`);
+    results.push.push(await pushLatency({ connections: n, events }));
+  }
+}
+
 const f = (x, d = 0) => (x === undefined || x === null ? "-" : Number(x).toFixed(d));
 const rows = [
   ["connections", ...results.sizes.map((s) => f(s.connections))],
@@ -286,7 +299,11 @@ if (results.latency) {
   out += `\nLatency-bound account: 100,000 connections in 100 groups, 200 ms per request\n\n| listing | cycle (s) | API calls |\n|---|---:|---:|\n`;
   for (const l of results.latency) out += `| ${l.listing} | ${f(l.cycle_ms / 1000, 1)} | ${l.requests} |\n`;
 }
+if (results.push) out += pushTable(results.push);
 process.stdout.write(out);
-writeFileSync(join(root, "bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
-writeFileSync(join(root, "bench/results.md"), out);
-process.stderr.write("bench: wrote bench/results.json and bench/results.md\n");
+// Run alone, the push part leaves the full run's results files as they are.
+if (pushPart !== "only") {
+  writeFileSync(join(root, "bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(root, "bench/results.md"), out);
+  process.stderr.write("bench: wrote bench/results.json and bench/results.md\n");
+}

@@ -19,8 +19,10 @@ export const simulateCommand: Command = {
     scenario: { type: "string", value: "demo|none", help: "scripted incident timeline to play (default none)" },
     "api-key": { type: "string", value: "KEY", help: "accepted API key (default FIVETRAN_API_KEY, else demo)" },
     "api-secret": { type: "string", value: "SECRET", help: "accepted API secret (default FIVETRAN_API_SECRET, else demo-secret)" },
+    "push-url": { type: "string", value: "URL", help: "send signed webhook events for scripted changes to this receiver" },
+    "push-secret": { type: "string", value: "SECRET", help: "the secret they are signed with (default FIVETRAN_WEBHOOK_SECRET)" },
   },
-  details: "Control API: GET /_sim/truth, POST /_sim/actions, POST /_sim/faults. Stops on SIGTERM or SIGINT.",
+  details: "Control API: GET /_sim/truth, POST /_sim/actions, POST /_sim/faults, POST /_sim/webhooks. Stops on SIGTERM or SIGINT.",
   async run({ values: v }, io) {
     // The simulator is loaded only by the commands that use it: `run` and `once` start faster without it.
     const { SimAccount, runScenario, demoScenario, startSimulator } = await import("../simulator/index.js");
@@ -35,12 +37,16 @@ export const simulateCommand: Command = {
     });
     const apiKey = stringOption(v, "api-key") ?? io.env.FIVETRAN_API_KEY ?? "demo";
     const apiSecret = stringOption(v, "api-secret") ?? io.env.FIVETRAN_API_SECRET ?? "demo-secret";
+    const pushUrl = stringOption(v, "push-url");
+    const pushSecret = stringOption(v, "push-secret") ?? io.env.FIVETRAN_WEBHOOK_SECRET;
+    if (pushUrl !== undefined && !pushSecret) throw new UsageError("--push-url needs --push-secret (or FIVETRAN_WEBHOOK_SECRET)");
     const sim = await startSimulator({
       account,
       host: stringOption(v, "host") ?? "127.0.0.1",
       port: intOption(v, "port", 8181),
       apiKey,
       apiSecret,
+      push: pushUrl !== undefined && pushSecret ? { url: pushUrl, secret: pushSecret } : undefined,
     });
     const latency = intOption(v, "latency-ms", 0);
     if (latency > 0) sim.faults.setLatency(latency);
