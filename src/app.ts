@@ -11,11 +11,14 @@ import { Scheduler } from "./scheduler.js";
 import { FileStore, type Store } from "./store/index.js";
 import { EXIT } from "./cli/exit-codes.js";
 import { openStateOf } from "./cli/state.js";
+import { startPush } from "./push-input.js";
+import type { PushInput } from "./webhooks/index.js";
 import { VERSION } from "./version.js";
 
 /** Every part of a running syncwatch, built from one config. */
 export interface App {
   watcher: Watcher;
+  source: FivetranSource;
   metrics: Metrics;
   logger: Logger;
   close(): Promise<void>;
@@ -58,6 +61,7 @@ export function buildApp(loaded: LoadedConfig, logger: Logger, overrides: AppOve
   });
   return {
     watcher,
+    source,
     metrics,
     logger,
     async close() {
@@ -66,18 +70,33 @@ export function buildApp(loaded: LoadedConfig, logger: Logger, overrides: AppOve
   };
 }
 
-/** Runs the daemon until SIGTERM/SIGINT (or `stop` resolves); returns the exit code. */
-export async function runDaemon(loaded: LoadedConfig, logger: Logger, stop?: Promise<void>, resetState = false): Promise<number> {
+/**
+ * Runs the daemon until SIGTERM/SIGINT (or `stop` resolves); returns the exit code. `onStarted` runs once the servers
+ * listen (the demo installs its webhook there).
+ */
+export async function runDaemon(
+  loaded: LoadedConfig,
+  logger: Logger,
+  stop?: Promise<void>,
+  resetState = false,
+  onStarted?: (push: PushInput | null) => Promise<void>,
+): Promise<number> {
   const state = await openStateOf(loaded, logger, resetState);
   try {
-    return await runLocked(loaded, logger, state.store, stop);
+    return await runLocked(loaded, logger, state.store, stop, onStarted);
   } finally {
     await state.lock.release();
   }
 }
 
 /** `runDaemon` once the state file is checked and locked. */
-async function runLocked(loaded: LoadedConfig, logger: Logger, store: Store, stop?: Promise<void>): Promise<number> {
+async function runLocked(
+  loaded: LoadedConfig,
+  logger: Logger,
+  store: Store,
+  stop?: Promise<void>,
+  onStarted?: (push: PushInput | null) => Promise<void>,
+): Promise<number> {
   const { config } = loaded;
   const app = buildApp(loaded, logger, { store });
   let stopping = false;
@@ -117,7 +136,16 @@ async function runLocked(loaded: LoadedConfig, logger: Logger, store: Store, sto
     `syncwatch ${VERSION} started: polling ${config.fivetran.api_url} on "${config.schedule}", metrics at ${server.url}/metrics`,
   );
   await app.watcher.init();
+  let push: PushInput | null;
+  try {
+    push = await startPush(app, loaded, logger);
+  } catch (err) {
+    await server.close();
+    await app.close();
+    throw err;
+  }
   scheduler.start();
+  await onStarted?.(push);
 
   const signalled = new Promise<string>((resolve) => {
     const onSignal = (sig: NodeJS.Signals): void => resolve(sig);
@@ -130,6 +158,7 @@ async function runLocked(loaded: LoadedConfig, logger: Logger, store: Store, sto
   // Give a running cycle a bounded time to finish; then abort it (an aborted cycle changes no alert state).
   const grace = setTimeout(() => controller.abort(), 10_000);
   grace.unref();
+  await push?.close();
   await scheduler.stop();
   clearTimeout(grace);
   await app.watcher.save();
