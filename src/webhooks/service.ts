@@ -8,6 +8,8 @@ import { actionOf, eventLabel, type WebhookEvent } from "./event.js";
 import { activeFlags } from "./install.js";
 import { WEBHOOK_PATH, startWebhookReceiver, type RejectReason } from "./receiver.js";
 
+const FIRST_ACTIVE_CHECK_MS = 60_000;
+
 /** The metrics the push input feeds (`WebhookMetrics`). */
 export interface PushMetrics {
   event(event: string, outcome: "queued" | "coalesced" | "dropped" | "duplicate" | "noted" | "ignored" | "test", nowMs: number): void;
@@ -122,9 +124,14 @@ export async function startPushInput<S>(deps: PushInputDeps<S>): Promise<PushInp
   };
   let timer: NodeJS.Timeout | null = null;
   if (deps.listWebhooks && config.active_check_minutes > 0) {
-    timer = setInterval(() => void checkActive(), config.active_check_minutes * 60_000);
+    const every = config.active_check_minutes * 60_000;
+    // The first check a minute after start: a webhook installed right after the receiver listens is not reported missing.
+    timer = setTimeout(() => {
+      void checkActive();
+      timer = setInterval(() => void checkActive(), every);
+      timer.unref();
+    }, Math.min(every, FIRST_ACTIVE_CHECK_MS));
     timer.unref();
-    void checkActive();
   }
   logger.info({ url: `${receiver.url}${WEBHOOK_PATH}`, window_ms: config.window_ms }, `webhook receiver listening at ${receiver.url}${WEBHOOK_PATH}`);
   return {
@@ -133,7 +140,7 @@ export async function startPushInput<S>(deps: PushInputDeps<S>): Promise<PushInp
     idle: () => coalescer.idle(),
     checkActive,
     close: async () => {
-      if (timer) clearInterval(timer);
+      if (timer) clearTimeout(timer);
       await receiver.close();
       await coalescer.close();
     },

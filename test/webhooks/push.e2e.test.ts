@@ -103,6 +103,22 @@ describe("syncwatch run with webhooks (built CLI)", () => {
     await expect.poll(() => metric(/^syncwatch_webhook_reads_total\{outcome="read"\}/), { timeout: 5000 }).toBe(reads + 1);
   });
 
+  it("judge by what the read finds, not by the event: a late, reordered failure then fix fires nothing", async () => {
+    await fetch(`${sim.url}/_sim/webhooks`, { method: "POST", body: JSON.stringify({ delay_ms: 300, reorder_ms: 200 }) });
+    const reads = await metric(/^syncwatch_webhook_reads_total\{outcome="read"\}/);
+    const judged = (): number => daemon.logs().filter((l) => typeof l.msg === "string" && l.msg.startsWith("pushed read")).length;
+    const judgedBefore = judged();
+    const id = healthyIds(sim.account)[4]!;
+    sim.account.fail(id);
+    sim.account.fix(id);
+    // The fix's sync_end arrives first, then the failure's: both in one window, one read of a healthy connection.
+    await expect.poll(() => metric(/^syncwatch_webhook_reads_total\{outcome="read"\}/), { timeout: 10_000 }).toBe(reads + 1);
+    await fetch(`${sim.url}/_sim/webhooks`, { method: "POST", body: JSON.stringify({ delay_ms: 0, reorder_ms: 0 }) });
+    // Judged (and anything it had to say sent) before the line is logged.
+    await expect.poll(judged, { timeout: 5000 }).toBe(judgedBefore + 1);
+    expect(pushed().filter((a) => a.connection_id === id)).toEqual([]);
+  });
+
   it("refuse unsigned, tampered and oversized requests (401/413, counted) and never read for them", async () => {
     const readsBefore = sim.stats.requests.details ?? 0;
     const id = healthyIds(sim.account)[3]!;
