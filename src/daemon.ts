@@ -252,6 +252,7 @@ export class Watcher {
   private failed(err: unknown, started: number, report: CycleReport): void {
     report.outcome = "failure";
     report.error = toSyncwatchError(err);
+    if (err instanceof ApiError && err.requests !== null) report.requests = err.requests;
     if (err instanceof ApiError && err.code === "rate_limited" && err.retryAfterMs !== null) {
       this.state.hold_until = started + err.retryAfterMs;
       report.holdUntil = this.state.hold_until;

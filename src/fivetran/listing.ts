@@ -95,7 +95,10 @@ export class ListingReader {
         await this.page(cfg.endpoint, `/v1/${cfg.endpoint}`, "", `list ${cfg.endpoint}`, accept, counters, ctrl.signal);
       }
     } catch (err) {
-      throw legacyGone(err, this.config.endpoint);
+      const failure = legacyGone(err, this.config.endpoint);
+      // A failed cycle still reports the requests it made (`once --json`, the cycle log line).
+      if (failure instanceof ApiError) failure.requests = counters.requests;
+      throw failure;
     } finally {
       signal?.removeEventListener("abort", onAbort);
     }
