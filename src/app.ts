@@ -11,6 +11,7 @@ import { Scheduler } from "./scheduler.js";
 import { FileStore, type Store } from "./store/index.js";
 import { EXIT } from "./cli/exit-codes.js";
 import { openStateOf } from "./cli/state.js";
+import { LISTEN_WORDS, listenProblem } from "./cli/listen-error.js";
 import { VERSION } from "./version.js";
 
 /** Every part of a running syncwatch, built from one config. */
@@ -103,11 +104,13 @@ async function runLocked(loaded: LoadedConfig, logger: Logger, store: Store, sto
     });
   } catch (err) {
     await app.close();
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === "EADDRINUSE" || code === "EADDRNOTAVAIL" || code === "EACCES") {
-      const why = code === "EADDRINUSE" ? "is already in use" : code === "EACCES" ? "needs privileges" : "is not an address of this host";
+    const problem = listenProblem(err);
+    if (problem !== null) {
       throw new ConfigError([
-        { path: "server.port / server.host (SYNCWATCH_METRICS_PORT / SYNCWATCH_METRICS_HOST)", message: `${config.server.host}:${config.server.port} ${why}` },
+        {
+          path: "server.port / server.host (SYNCWATCH_METRICS_PORT / SYNCWATCH_METRICS_HOST)",
+          message: `${config.server.host}:${config.server.port} ${LISTEN_WORDS[problem]}`,
+        },
       ]);
     }
     throw err;
