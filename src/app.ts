@@ -11,6 +11,7 @@ import { Scheduler } from "./scheduler.js";
 import { FileStore, type Store } from "./store/index.js";
 import { EXIT } from "./cli/exit-codes.js";
 import { openStateOf } from "./cli/state.js";
+import { noChannelWarning } from "./cli/channel-variables.js";
 import { LISTEN_WORDS, listenProblem } from "./cli/listen-error.js";
 import { VERSION } from "./version.js";
 
@@ -18,6 +19,8 @@ import { VERSION } from "./version.js";
 export interface App {
   watcher: Watcher;
   metrics: Metrics;
+  /** The names of the alert channels switched on (empty: alerts are only logged and exported). */
+  channels: readonly string[];
   logger: Logger;
   close(): Promise<void>;
 }
@@ -60,6 +63,7 @@ export function buildApp(loaded: LoadedConfig, logger: Logger, overrides: AppOve
   return {
     watcher,
     metrics,
+    channels: notifiers.map((n) => n.name),
     logger,
     async close() {
       await Promise.allSettled([source.close?.(), ...notifiers.map((n) => n.close?.())]);
@@ -119,6 +123,7 @@ async function runLocked(loaded: LoadedConfig, logger: Logger, store: Store, sto
     { version: VERSION, schedule: config.schedule, metrics: `${server.url}/metrics`, state_file: config.state_file, api_url: config.fivetran.api_url },
     `syncwatch ${VERSION} started: polling ${config.fivetran.api_url} on "${config.schedule}", metrics at ${server.url}/metrics`,
   );
+  if (app.channels.length === 0) logger.warn(noChannelWarning());
   await app.watcher.init();
   scheduler.start();
 
