@@ -10,6 +10,7 @@ import {
   formatDuration,
   judgeBlind,
   judgeSome,
+  lifecycleText,
   observe,
   toAlert,
   withProblem,
@@ -470,7 +471,9 @@ export class Watcher {
           : `${what.toUpperCase()} ${a.severity} ${a.condition} ${who}: ${a.summary}`,
       );
     }
-    for (const l of lifecycle) log.info({ lifecycle: l.kind, connection_id: l.connection_id }, `connection ${l.kind}`);
+    for (const l of lifecycle) {
+      log.info({ lifecycle: l.kind, connection_id: l.connection_id, group_id: l.snapshot.group_id, service: l.snapshot.service }, lifecycleText(l));
+    }
   }
 }
 
