@@ -138,7 +138,7 @@ describe("once", () => {
     const seen = out.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g"), ""); // colours off
     expect(code).toBe(3);
     expect(seen).toContain("Could not read Fivetran: list connections page 1 from 127.0.0.1:");
-    expect(seen).toMatch(/ERROR: poll Fivetran: /);
+    expect(seen).toMatch(/ERROR: read Fivetran: /);
     expect(seen).not.toMatch(/^\{/m);
     expect(seen).not.toContain("INFO");
   });
