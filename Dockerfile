@@ -33,6 +33,7 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
     && npm cache clean --force
 COPY --from=build /src/dist ./dist
 COPY config ./config
+COPY LICENSE ./LICENSE
 
 RUN mkdir -p /data \
     && chown 10001:10001 /data

@@ -13,6 +13,8 @@ import { EXIT } from "./cli/exit-codes.js";
 import { openStateOf } from "./cli/state.js";
 import { startPush } from "./push-input.js";
 import type { PushInput } from "./webhooks/index.js";
+import { noChannelWarning } from "./cli/channel-variables.js";
+import { LISTEN_WORDS, listenProblem } from "./cli/listen-error.js";
 import { VERSION } from "./version.js";
 
 /** Every part of a running syncwatch, built from one config. */
@@ -20,6 +22,8 @@ export interface App {
   watcher: Watcher;
   source: FivetranSource;
   metrics: Metrics;
+  /** The names of the alert channels switched on (empty: alerts are only logged and exported). */
+  channels: readonly string[];
   logger: Logger;
   close(): Promise<void>;
 }
@@ -63,6 +67,7 @@ export function buildApp(loaded: LoadedConfig, logger: Logger, overrides: AppOve
     watcher,
     source,
     metrics,
+    channels: notifiers.map((n) => n.name),
     logger,
     async close() {
       await Promise.allSettled([source.close?.(), ...notifiers.map((n) => n.close?.())]);
@@ -122,11 +127,13 @@ async function runLocked(
     });
   } catch (err) {
     await app.close();
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === "EADDRINUSE" || code === "EADDRNOTAVAIL" || code === "EACCES") {
-      const why = code === "EADDRINUSE" ? "is already in use" : code === "EACCES" ? "needs privileges" : "is not an address of this host";
+    const problem = listenProblem(err);
+    if (problem !== null) {
       throw new ConfigError([
-        { path: "server.port / server.host (SYNCWATCH_METRICS_PORT / SYNCWATCH_METRICS_HOST)", message: `${config.server.host}:${config.server.port} ${why}` },
+        {
+          path: "server.port / server.host (SYNCWATCH_METRICS_PORT / SYNCWATCH_METRICS_HOST)",
+          message: `${config.server.host}:${config.server.port} ${LISTEN_WORDS[problem]}`,
+        },
       ]);
     }
     throw err;
@@ -135,6 +142,7 @@ async function runLocked(
     { version: VERSION, schedule: config.schedule, metrics: `${server.url}/metrics`, state_file: config.state_file, api_url: config.fivetran.api_url },
     `syncwatch ${VERSION} started: polling ${config.fivetran.api_url} on "${config.schedule}", metrics at ${server.url}/metrics`,
   );
+  if (app.channels.length === 0) logger.warn(noChannelWarning());
   await app.watcher.init();
   let push: PushInput | null;
   try {

@@ -10,6 +10,7 @@ import {
   formatDuration,
   judgeBlind,
   judgeSome,
+  lifecycleText,
   observe,
   toAlert,
   withProblem,
@@ -252,6 +253,7 @@ export class Watcher {
   private failed(err: unknown, started: number, report: CycleReport): void {
     report.outcome = "failure";
     report.error = toSyncwatchError(err);
+    if (err instanceof ApiError && err.requests !== null) report.requests = err.requests;
     if (err instanceof ApiError && err.code === "rate_limited" && err.retryAfterMs !== null) {
       this.state.hold_until = started + err.retryAfterMs;
       report.holdUntil = this.state.hold_until;
@@ -469,7 +471,9 @@ export class Watcher {
           : `${what.toUpperCase()} ${a.severity} ${a.condition} ${who}: ${a.summary}`,
       );
     }
-    for (const l of lifecycle) log.info({ lifecycle: l.kind, connection_id: l.connection_id }, `connection ${l.kind}`);
+    for (const l of lifecycle) {
+      log.info({ lifecycle: l.kind, connection_id: l.connection_id, group_id: l.snapshot.group_id, service: l.snapshot.service }, lifecycleText(l));
+    }
   }
 }
 

@@ -59,6 +59,8 @@ export class ApiError extends SyncwatchError {
   readonly retryable: boolean;
   /** From `Retry-After`, in milliseconds, when the server gave one. */
   readonly retryAfterMs: number | null;
+  /** HTTP requests the failed operation had made, retries included, when it counts them (a listing does). */
+  requests: number | null = null;
   constructor(
     code: ErrorCode,
     message: string,

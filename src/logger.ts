@@ -1,5 +1,7 @@
 // Creates the pino logger: JSON lines, standard redaction paths, and a last-resort scrub of known secret values.
+import { createRequire } from "node:module";
 import { pino, type Logger, type DestinationStream } from "pino";
+import type PinoPretty from "pino-pretty";
 
 /** Options for `createLogger`. */
 export interface LoggerOptions {
@@ -10,6 +12,8 @@ export interface LoggerOptions {
   destination?: DestinationStream;
   /** Human-readable output (pino-pretty) for the demo. */
   pretty?: boolean;
+  /** Human-readable lines (pino-pretty) written to this stream as they come, colored on a terminal (`once`). */
+  prettyTo?: NodeJS.WriteStream;
 }
 
 /** Builds the logger every part of syncwatch receives. */
@@ -46,6 +50,13 @@ export function createLogger(opts: LoggerOptions): Logger {
       options: { colorize: process.stdout.isTTY, translateTime: "HH:MM:ss", ignore: "pid,hostname,name", hideObject: true },
     }) as DestinationStream;
     return pino(options, transport);
+  }
+  if (opts.prettyTo) {
+    const out = opts.prettyTo;
+    // In this thread, line by line: a process that exits right after its last line loses nothing.
+    const { prettyFactory } = createRequire(import.meta.url)("pino-pretty") as typeof PinoPretty;
+    const prettify = prettyFactory({ colorize: out.isTTY, translateTime: "HH:MM:ss", ignore: "pid,hostname,name" });
+    return pino(options, { write: (line: string) => void out.write(prettify(line)) });
   }
   return pino(options, opts.destination ?? pino.destination({ dest: 1, sync: false }));
 }

@@ -23,7 +23,10 @@ export async function main(argv: string[], io: Partial<Io> = {}): Promise<number
   } catch (err) {
     if (err instanceof ConfigError || err instanceof UsageError) {
       fullIo.err(`syncwatch: ${err.message}`);
-      if (err instanceof UsageError) fullIo.err("Run 'syncwatch --help' for usage.");
+      if (err instanceof UsageError) {
+        const command = findCommand(argv[0] ?? "");
+        fullIo.err(command ? `Run 'syncwatch ${command.name} --help' for its options.` : "Run 'syncwatch --help' for usage.");
+      }
       return EXIT.badConfig;
     }
     fullIo.err(`syncwatch: ${errorMessage(err)}`);

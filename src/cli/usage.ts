@@ -1,14 +1,17 @@
 // The help texts: `syncwatch --help` (every command's one-liner) and `syncwatch <command> --help`, built from the registry.
 import type { Command } from "./command.js";
 import { optionFlag, optionLines, type OptionTable } from "./args.js";
+import { ENV_BINDINGS } from "../config/load.js";
 import { VERSION } from "../version.js";
 
 /** `-h, --help`: the option every command takes. */
 export const HELP_OPTION: OptionTable = { help: { type: "boolean", short: "h", help: "this text" } };
 
-const ENVIRONMENT = `Environment: FIVETRAN_API_KEY, FIVETRAN_API_SECRET, FIVETRAN_API_URL, SYNCWATCH_SCHEDULE, SYNCWATCH_STATE_FILE,
-SYNCWATCH_METRICS_PORT, SLACK_WEBHOOK_URL, SMTP_URL, ALERT_EMAIL_FROM, ALERT_EMAIL_TO, ALERT_WEBHOOK_URL, LOG_LEVEL,
-FIVETRAN_WEBHOOK_SECRET, SYNCWATCH_WEBHOOK_PORT, SYNCWATCH_WEBHOOK_URL (each secret also as <VAR>_FILE). See config/syncwatch.example.yaml for every key.`;
+/** The variables of the loader's table, wrapped: every one syncwatch reads. */
+function environment(): string[] {
+  const vars = wrap([...ENV_BINDINGS.map((b) => b.variable), "SYNCWATCH_CONFIG"], 110).map((l) => `  ${l}`);
+  return ["Environment (each secret also as <VAR>_FILE; config/syncwatch.example.yaml shows every key):", ...vars];
+}
 
 /** The text of `syncwatch --help`: every command with its one-liner and its options in brief. */
 export function topUsage(commands: readonly Command[]): string {
@@ -33,7 +36,7 @@ export function topUsage(commands: readonly Command[]): string {
     `Options of each command ('syncwatch <command> --help' explains them):`,
     ...brief,
     ``,
-    ENVIRONMENT,
+    ...environment(),
   ].join("\n");
 }
 

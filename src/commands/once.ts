@@ -3,6 +3,7 @@ import type { Command } from "../cli/command.js";
 import { CONFIG_OPTION } from "../cli/args.js";
 import { EXIT } from "../cli/exit-codes.js";
 import { loadFromArgs } from "../cli/load-config.js";
+import { onceLogging } from "../cli/once-logging.js";
 import { onceJson, onceSummary } from "../cli/once-report.js";
 import { openStateOf, RESET_STATE_OPTION, saveFailure } from "../cli/state.js";
 import { buildApp } from "../app.js";
@@ -20,7 +21,13 @@ export const onceCommand: Command = {
   details: "Exit codes: 0 nothing is firing, 1 something is firing, 2 bad config or usage, 3 Fivetran could not be read.",
   async run({ values }, io) {
     const loaded = loadFromArgs(values, io, true);
-    const logger = createLogger({ level: loaded.config.log_level, secrets: loaded.secrets, destination: stderrDestination() });
+    // The table (or JSON) is stdout's alone; logs go to stderr.
+    const logging = onceLogging(loaded.config.log_level, process.stderr.isTTY);
+    const logger = createLogger({
+      level: logging.level,
+      secrets: loaded.secrets,
+      ...(logging.pretty ? { prettyTo: process.stderr } : { destination: stderrDestination() }),
+    });
     const state = await openStateOf(loaded, logger, values["reset-state"] === true);
     const app = buildApp(loaded, logger, { store: state.store });
     try {

@@ -2,6 +2,7 @@
 import type { Command } from "../cli/command.js";
 import { intOption, stringOption } from "../cli/args.js";
 import { EXIT } from "../cli/exit-codes.js";
+import { listenProblem } from "../cli/listen-error.js";
 import { UsageError } from "../errors.js";
 
 /** `syncwatch simulate`. */
@@ -40,14 +41,19 @@ export const simulateCommand: Command = {
     const pushUrl = stringOption(v, "push-url");
     const pushSecret = stringOption(v, "push-secret") ?? io.env.FIVETRAN_WEBHOOK_SECRET;
     if (pushUrl !== undefined && !pushSecret) throw new UsageError("--push-url needs --push-secret (or FIVETRAN_WEBHOOK_SECRET)");
-    const sim = await startSimulator({
-      account,
-      host: stringOption(v, "host") ?? "127.0.0.1",
-      port: intOption(v, "port", 8181),
-      apiKey,
-      apiSecret,
-      push: pushUrl !== undefined && pushSecret ? { url: pushUrl, secret: pushSecret } : undefined,
-    });
+    const host = stringOption(v, "host") ?? "127.0.0.1";
+    const port = intOption(v, "port", 8181);
+    const push = pushUrl !== undefined && pushSecret ? { url: pushUrl, secret: pushSecret } : undefined;
+    let sim: Awaited<ReturnType<typeof startSimulator>>;
+    try {
+      sim = await startSimulator({ account, host, port, apiKey, apiSecret, push });
+    } catch (err) {
+      const problem = listenProblem(err);
+      if (problem === "in_use") throw new UsageError(`--port: port ${port} is in use on ${host}; choose another with --port`);
+      if (problem === "privileged") throw new UsageError(`--port: port ${port} on ${host} needs privileges; choose one above 1023 with --port`);
+      if (problem === "foreign_address") throw new UsageError(`--host: ${host} is not an address of this host`);
+      throw err;
+    }
     const latency = intOption(v, "latency-ms", 0);
     if (latency > 0) sim.faults.setLatency(latency);
     io.out(`Simulated Fivetran API with ${connections} connections at ${sim.url}`);

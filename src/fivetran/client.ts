@@ -6,7 +6,7 @@ import type { FivetranConfig } from "../config/schema.js";
 import { realSleep, type Sleep } from "../clock.js";
 import { parseRetryAfter } from "../http/retry-after.js";
 import { nextRetry, type RetryPolicy } from "../http/retry-policy.js";
-import { TIMEOUT_CODES, errorCodeOf } from "../http/transport-errors.js";
+import { TIMEOUT_CODES, describeTransportCode, errorCodeOf } from "../http/transport-errors.js";
 import { loadPoolKit, type PoolKit } from "../http/undici.js";
 export { parseRetryAfter };
 
@@ -93,6 +93,8 @@ export class FivetranClient {
   private readonly pool: Pool;
   private readonly prefix: string;
   private readonly headers: Record<string, string>;
+  /** `host[:port]` of api_url, as errors name it (never its credentials, path or query). */
+  readonly host: string;
   private readonly config: FivetranConfig;
   private readonly logger: Logger;
   private readonly onRequest: (endpoint: Endpoint, code: string) => void;
@@ -117,6 +119,7 @@ export class FivetranClient {
     this.random = opts.random ?? Math.random;
     const url = new URL(opts.config.api_url);
     this.prefix = url.pathname.replace(/\/+$/, "");
+    this.host = url.host;
     const timeoutMs = Math.max(1, Math.round(opts.config.request_timeout_seconds * 1000));
     this.kit = opts.poolKit ?? loadPoolKit();
     this.pool = new this.kit.Pool(url.origin, {
@@ -136,10 +139,11 @@ export class FivetranClient {
 
   /**
    * GETs `pathAndQuery` (relative to `api_url`) and decodes its JSON body, retrying 5xx, resets, time-outs and
-   * short 429s. `what` names the call in errors ("list connections page 2"). Throws ApiError.
+   * short 429s. `call` names the call in errors ("list connections page 2"), which add the host. Throws ApiError.
    */
-  async getJson(endpoint: Endpoint, pathAndQuery: string, what: string, opts: GetOptions = {}): Promise<GetResult> {
+  async getJson(endpoint: Endpoint, pathAndQuery: string, call: string, opts: GetOptions = {}): Promise<GetResult> {
     const { signal } = opts;
+    const what = `${call} from ${this.host}`;
     const maxAttempts = Math.max(1, opts.maxAttempts ?? this.config.retry.max_attempts);
     const maxWaitMs = opts.maxRetryWaitMs ?? this.config.max_retry_wait_seconds * 1000;
     const timeoutMs = Math.max(1, Math.round(this.config.request_timeout_seconds * 1000));
@@ -199,7 +203,8 @@ export class FivetranClient {
    * Sends one POST, PATCH or DELETE with an optional JSON body (the webhook management calls) and decodes the JSON
    * answer. One attempt: these calls change things, and a person runs them. Throws ApiError.
    */
-  async sendJson(method: "POST" | "PATCH" | "DELETE", endpoint: Endpoint, pathAndQuery: string, what: string, payload?: unknown): Promise<unknown> {
+  async sendJson(method: "POST" | "PATCH" | "DELETE", endpoint: Endpoint, pathAndQuery: string, call: string, payload?: unknown): Promise<unknown> {
+    const what = `${call} at ${this.host}`;
     const timeoutMs = Math.max(1, Math.round(this.config.request_timeout_seconds * 1000));
     const body = payload === undefined ? undefined : JSON.stringify(payload);
     let res: Dispatcher.ResponseData;
@@ -344,7 +349,8 @@ export class FivetranClient {
     const code = errorCodeOf(err);
     const timedOut = code !== null && TIMEOUT_CODES.has(code);
     const reason: FailureReason = timedOut ? "timeout" : "network";
-    const detail = timedOut ? `timed out (${code})` : (code ?? "connection failed");
+    // Every timeout code reads "timed out ..." in words.
+    const detail = code === null ? "connection failed" : describeTransportCode(code);
     return new ApiError(timedOut ? "timeout" : "api_error", `${what}: ${detail}${this.attempts(attempt, maxAttempts)}`, {
       reason,
       retryable: true,

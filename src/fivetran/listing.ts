@@ -95,7 +95,10 @@ export class ListingReader {
         await this.page(cfg.endpoint, `/v1/${cfg.endpoint}`, "", `list ${cfg.endpoint}`, accept, counters, ctrl.signal);
       }
     } catch (err) {
-      throw legacyGone(err, this.config.endpoint);
+      const failure = legacyGone(err, this.config.endpoint);
+      // A failed cycle still reports the requests it made (`once --json`, the cycle log line).
+      if (failure instanceof ApiError) failure.requests = counters.requests;
+      throw failure;
     } finally {
       signal?.removeEventListener("abort", onAbort);
     }
@@ -198,14 +201,14 @@ export class ListingReader {
       for (let n = 1; ; n++) {
         const { body } = await current.pending;
         counters.pages++;
-        const pageWhat = `${what} page ${n}`;
+        const pageWhat = `${what} page ${n} from ${this.client.host}`;
         const { items, next } = envelope(body, pageWhat);
         if (next !== null) {
           if (seen.has(next)) {
             throw new ApiError("paging_loop", `${pageWhat}: cursor repeated, giving up`, { reason: "bad_response", retryable: false });
           }
           if (n + 1 > maxPages) {
-            throw new ApiError("paging_loop", `${what}: more than max_pages (${maxPages}) pages, giving up`, {
+            throw new ApiError("paging_loop", `${what} from ${this.client.host}: more than max_pages (${maxPages}) pages, giving up`, {
               reason: "bad_response",
               retryable: false,
             });

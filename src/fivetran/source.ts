@@ -53,12 +53,21 @@ export class FivetranSource {
     return this.connectionReader.read(id, signal);
   }
 
-  /** Closes the connection pool. */
   /** Calls left in Fivetran's rate-limit window as its last answer said, or null before any. */
   get rateLimitRemaining(): number | null {
     return this.client.rateLimitRemaining;
   }
 
+  /**
+   * One cheap authenticated call (the first group, `GET /v1/groups?limit=1`) that proves the URL answers and the
+   * credentials are accepted; resolves to the host that accepted them, throws ApiError otherwise.
+   */
+  async probe(signal?: AbortSignal): Promise<string> {
+    await this.client.getJson("groups", "/v1/groups?limit=1", "list groups", { signal, maxAttempts: 2 });
+    return this.client.host;
+  }
+
+  /** Closes the connection pool. */
   async close(): Promise<void> {
     await this.client.close();
   }

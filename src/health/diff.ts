@@ -134,7 +134,7 @@ export function diff(previous: HealthState, current: CurrentSnapshot, now: numbe
   if (carried !== known) {
     for (const [id, rec] of previous.connections) if (!connections.has(id)) removed.set(id, rec.snapshot);
   }
-  for (const id of removed.keys()) if (id !== WATCHER_CONNECTION_ID) lifecycle.push({ kind: "removed", connection_id: id });
+  for (const [id, last] of removed) if (id !== WATCHER_CONNECTION_ID) lifecycle.push({ kind: "removed", connection_id: id, snapshot: last });
 
   // Alerts whose condition no longer holds: removed, exempt, ignored, or clearing.
   for (const [key, rec] of previous.alerts) {
@@ -184,22 +184,22 @@ function judgeConnection(judge: Judge, prevRec: ConnectionRecord | undefined, sn
   const id = snap.id;
   let resumedAt = prevRec?.resumed_at ?? null;
   if (prevRec === undefined) {
-    if (!judge.baseline) lifecycle.push({ kind: "added", connection_id: id });
+    if (!judge.baseline) lifecycle.push({ kind: "added", connection_id: id, snapshot: snap });
   } else {
     const p = prevRec.snapshot;
     if (p !== snap) {
-      if (p.paused !== true && snap.paused === true) lifecycle.push({ kind: "paused", connection_id: id });
+      if (p.paused !== true && snap.paused === true) lifecycle.push({ kind: "paused", connection_id: id, snapshot: snap });
       else if (p.paused === true && snap.paused !== true) {
-        lifecycle.push({ kind: "resumed", connection_id: id });
+        lifecycle.push({ kind: "resumed", connection_id: id, snapshot: snap });
         resumedAt = now;
       }
-      if (p.schedule_type !== "manual" && snap.schedule_type === "manual") lifecycle.push({ kind: "manual", connection_id: id });
+      if (p.schedule_type !== "manual" && snap.schedule_type === "manual") lifecycle.push({ kind: "manual", connection_id: id, snapshot: snap });
       else if (p.schedule_type === "manual" && snap.schedule_type !== "manual") {
-        lifecycle.push({ kind: "automatic", connection_id: id });
+        lifecycle.push({ kind: "automatic", connection_id: id, snapshot: snap });
         resumedAt = now;
       }
-      if (p.is_historical_sync !== true && snap.is_historical_sync === true) lifecycle.push({ kind: "historical_sync_started", connection_id: id });
-      if (snap.rescheduled_for !== null && snap.rescheduled_for !== p.rescheduled_for) lifecycle.push({ kind: "rescheduled", connection_id: id });
+      if (p.is_historical_sync !== true && snap.is_historical_sync === true) lifecycle.push({ kind: "historical_sync_started", connection_id: id, snapshot: snap });
+      if (snap.rescheduled_for !== null && snap.rescheduled_for !== p.rescheduled_for) lifecycle.push({ kind: "rescheduled", connection_id: id, snapshot: snap });
     }
   }
   judge.snapshot = snap;

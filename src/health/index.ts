@@ -32,4 +32,5 @@ export { withSetupTest, withActiveError, withProblem, compareAlerts, compareEven
 export { diff, judgeSome, type CurrentSnapshot, type DiffResult } from "./diff.js";
 export { observe, type ListingRead, type Observation, type KeptItem } from "./observe.js";
 export { LayeredConnections } from "./layered.js";
+export { lifecycleText } from "./lifecycle-text.js";
 export { judgeBlind, BLIND_CONDITION, type BlindResult } from "./blind.js";

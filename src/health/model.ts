@@ -136,6 +136,8 @@ export type LifecycleKind =
 export interface LifecycleEvent {
   kind: LifecycleKind;
   connection_id: string;
+  /** The connection as this cycle saw it (for `removed`, as last seen): names it in the log line. */
+  snapshot: ConnectionSnapshot;
 }
 
 /** Everything syncwatch remembers about the account between cycles (persisted by the store). */

@@ -1,7 +1,7 @@
 // Classifies failed HTTP deliveries (status codes, Retry-After, transport errors) into NotifyErrors.
 import { NotifyError, type FailureReason } from "../errors.js";
 import type { ChannelName } from "./registry.js";
-import { TIMEOUT_CODES, errorCodeOf } from "../http/transport-errors.js";
+import { TIMEOUT_CODES, describeTransportCode, errorCodeOf } from "../http/transport-errors.js";
 import { safeCause, scrub } from "./redact.js";
 
 /**
@@ -49,9 +49,9 @@ export function transportError(
   }
   const code = errorCodeOf(err);
   if (isTimeoutReason(err) || (code !== null && TIMEOUT_CODES.has(code))) {
-    return new NotifyError(channel, `${what}: timed out${code ? ` (${code})` : ""}`, { reason: "timeout", retryable: true, cause });
+    return new NotifyError(channel, `${what}: ${code ? describeTransportCode(code) : "timed out"}`, { reason: "timeout", retryable: true, cause });
   }
-  const detail = code ?? scrub(innermostMessage(err), secrets);
+  const detail = code ? describeTransportCode(code) : scrub(innermostMessage(err), secrets);
   return new NotifyError(channel, `${what}: ${detail}`, { reason: "network", retryable: true, cause });
 }
 

@@ -85,7 +85,7 @@ describe("Fivetran client", () => {
     const err = await rejection(h.source.list());
     expect(err.code).toBe("api_error");
     expect(err.status).toBe(503);
-    expect(err.message).toBe("list connections page 1: 503 after 4 attempts");
+    expect(err.message).toBe(`list connections page 1 from ${new URL(api.url).host}: 503 after 4 attempts`);
     expect(api.seen).toHaveLength(4);
     expect(h.sleeps).toHaveLength(3);
     await h.source.close();
@@ -156,7 +156,7 @@ describe("Fivetran client", () => {
     const err = await rejection(h.source.list());
     expect(err.code).toBe("timeout");
     expect(err.reason).toBe("timeout");
-    expect(err.message).toMatch(/^list connections page 1: timed out .*after 2 attempts$/);
+    expect(err.message).toMatch(/^list connections page 1 from 127\.0\.0\.1:\d+: timed out .*after 2 attempts$/);
     expect(api.seen).toHaveLength(2);
     expect(h.requests).toEqual([
       ["connections", "error"],

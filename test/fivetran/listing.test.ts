@@ -275,7 +275,7 @@ describe("FivetranSource.list", () => {
     const h = harness(api.url);
     const err = await rejection(h.source.list());
     expect(err.code).toBe("paging_loop");
-    expect(err.message).toMatch(/^list connections page 2: cursor repeated/);
+    expect(err.message).toMatch(/^list connections page 2 from 127\.0\.0\.1:\d+: cursor repeated/);
     expect(api.seen).toHaveLength(2);
     await h.source.close();
   });
@@ -313,7 +313,7 @@ describe("FivetranSource.list", () => {
     const h = harness(api.url);
     const err = await rejection(h.source.list());
     expect(err.code).toBe("api_bad_response");
-    expect(err.message).toMatch(/^list connections page 1: /);
+    expect(err.message).toMatch(/^list connections page 1 from 127\.0\.0\.1:\d+: /);
     await h.source.close();
   });
 });

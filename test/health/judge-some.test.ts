@@ -26,7 +26,7 @@ describe("judgeSome", () => {
     const before = judged();
     const out = judgeSome(before, [{ ...b, paused: true }], T0 + 6 * MIN, rules());
     expect(out.events).toEqual([]);
-    expect(out.lifecycle).toEqual([{ kind: "paused", connection_id: "b" }]);
+    expect(out.lifecycle).toMatchObject([{ kind: "paused", connection_id: "b" }]);
     expect([...out.next.connections.keys()]).toEqual(["a", "b", "c"]);
     expect(out.next.alerts.get(alertKey("c", "setup_broken"))).toBe(before.alerts.get(alertKey("c", "setup_broken")));
     expect(out.next.last_success_at).toBe(before.last_success_at);
@@ -39,7 +39,7 @@ describe("judgeSome", () => {
 
   it("adds a connection it did not know, as a cycle would", () => {
     const out = judgeSome(judged(), [snap({ id: "d" })], T0 + 6 * MIN, rules());
-    expect(out.lifecycle).toEqual([{ kind: "added", connection_id: "d" }]);
+    expect(out.lifecycle).toMatchObject([{ kind: "added", connection_id: "d" }]);
     expect([...out.next.connections.keys()]).toEqual(["a", "b", "c", "d"]);
     expect(out.next.connections.size).toBe(4);
   });
