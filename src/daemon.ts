@@ -104,6 +104,8 @@ export class Watcher {
   private readonly startedAt: number;
   private state: PersistedState & { outbox: Outbox };
   private loaded = false;
+  /** When the last complete listing began (epoch ms): pushed reads that began before it are older than it. */
+  private listedAt: number | null = null;
   private saveError: SyncwatchError | null = null;
   private current: Published;
   /** The tail of the cycles and pushed reads waiting to run: one at a time, in arrival order. */
@@ -161,6 +163,11 @@ export class Watcher {
     return [...this.current.firing];
   }
 
+  /** This watcher's clock (epoch ms), for callers that date what they hand to it (`judgeRead`'s `readAt`). */
+  clock(): number {
+    return this.now();
+  }
+
   /** Runs one cycle (after any cycle or pushed read under way). Never throws: failures are reported, logged and counted. */
   cycle(signal?: AbortSignal): Promise<CycleReport> {
     return this.inTurn(() => this.runCycle(signal));
@@ -170,9 +177,11 @@ export class Watcher {
    * Judges a few freshly read connections (a pushed read) through the same steps as a cycle: only those connections
    * are judged (no removals, no baseline, watcher_blind untouched); then enrich, notify, save, publish. Waits for a
    * cycle under way, so nothing fires or resolves twice. Before the first cycle (the baseline) it does nothing.
+   * `readAt` (epoch ms, this watcher's clock) is when the reads began: reads older than the listing of the last
+   * successful cycle are dropped, since that listing is newer and the source of truth.
    */
-  judgeRead(snapshots: readonly ConnectionSnapshot[], signal?: AbortSignal): Promise<CycleReport> {
-    return this.inTurn(() => this.runRead(snapshots, signal));
+  judgeRead(snapshots: readonly ConnectionSnapshot[], signal?: AbortSignal, readAt?: number): Promise<CycleReport> {
+    return this.inTurn(() => this.runRead(snapshots, signal, readAt));
   }
 
   private async runCycle(signal?: AbortSignal): Promise<CycleReport> {
@@ -182,6 +191,7 @@ export class Watcher {
     if (!this.heldBack(started, report)) {
       try {
         const observation = await this.read(report, signal);
+        this.listedAt = started;
         judged = this.judge(observation, started);
         judged = await this.enrich(judged, signal);
         this.state.hold_until = null;
@@ -196,13 +206,18 @@ export class Watcher {
     return report;
   }
 
-  private async runRead(snapshots: readonly ConnectionSnapshot[], signal?: AbortSignal): Promise<CycleReport> {
+  private async runRead(snapshots: readonly ConnectionSnapshot[], signal?: AbortSignal, readAt?: number): Promise<CycleReport> {
     const started = this.now();
     const report = newReport(started);
     report.connections = snapshots.length;
     if (!this.state.health.baseline_done) {
       report.outcome = "held";
       this.deps.logger.info({ connections: snapshots.length }, "skip a pushed read: the first cycle (the baseline) has not run yet");
+      return report;
+    }
+    if (readAt !== undefined && this.listedAt !== null && readAt < this.listedAt) {
+      report.outcome = "held";
+      this.deps.logger.info({ connections: snapshots.length }, "skip a pushed read: a listing read after it is newer");
       return report;
     }
     const result = judgeSome(this.state.health, snapshots, started, this.deps.rules);

@@ -21,12 +21,19 @@ export async function startPush(app: App, loaded: LoadedConfig, logger: Logger):
     onRequest: (endpoint, code) => app.metrics.apiRequest(endpoint, code),
   });
   const api = new FivetranWebhooks(client);
+  let windowReadAt: number | null = null;
   try {
     const push = await startPushInput({
       config: { ...config.webhooks, secret },
-      read: (id, signal) => app.source.connection(id, signal),
+      read: (id, signal) => {
+        // Windows are read and judged one after another: the first read of a window dates the whole window.
+        windowReadAt ??= app.watcher.clock();
+        return app.source.connection(id, signal);
+      },
       judge: async (snapshots) => {
-        await app.watcher.judgeRead(snapshots);
+        const readAt = windowReadAt ?? undefined;
+        windowReadAt = null;
+        await app.watcher.judgeRead(snapshots, undefined, readAt);
       },
       metrics: new WebhookMetrics(app.metrics.registry),
       logger: logger.child({ component: "webhooks" }),

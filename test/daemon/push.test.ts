@@ -130,6 +130,30 @@ describe("a pushed read", () => {
     expect(sent(from)).toEqual([`firing setup_broken ${x}`]);
   });
 
+  it("read before a cycle's listing and judged after it, is dropped: the newer listing is the truth", async () => {
+    const w = watcher();
+    await w.init();
+    await w.cycle();
+    const [x] = healthyIds(sim.account) as [string];
+    const from = receiver.accepted.length;
+
+    // The push read x broken; before it is judged, the account fixes it and a cycle lists it healthy.
+    const readAt = w.clock();
+    const staleRead = brokenRead(w, x);
+    clock += 60_000;
+    await w.cycle();
+    const report = await w.judgeRead([staleRead], undefined, readAt);
+    expect(report.outcome).toBe("held");
+    expect(report.fired).toBe(0);
+    expect(sent(from)).toEqual([]);
+
+    // A read that began after that listing is judged as usual.
+    clock += 60_000;
+    const fresh = await w.judgeRead([brokenRead(w, x)], undefined, w.clock());
+    expect(fresh.fired).toBe(1);
+    expect(sent(from)).toEqual([`firing setup_broken ${x}`]);
+  });
+
   it("before the first cycle (the baseline) does nothing", async () => {
     const w = watcher();
     await w.init();
