@@ -6,7 +6,7 @@ import { ConfigError } from "./errors.js";
 import { FivetranSource } from "./fivetran/index.js";
 import { rulesFromConfig } from "./health/index.js";
 import { Metrics, startHttpServer } from "./metrics/index.js";
-import { createNotifiers } from "./notify/index.js";
+import { Refresher, createNotifiers, unroutedMatchers } from "./notify/index.js";
 import { Scheduler } from "./scheduler.js";
 import { FileStore, type Store } from "./store/index.js";
 import { EXIT } from "./cli/exit-codes.js";
@@ -25,6 +25,8 @@ export interface App {
   /** The names of the alert channels switched on (empty: alerts are only logged and exported). */
   channels: readonly string[];
   logger: Logger;
+  /** Re-sends firing alerts to the channels that need it (Alertmanager); `run` starts and stops it. */
+  refresher: Refresher;
   close(): Promise<void>;
 }
 
@@ -63,12 +65,22 @@ export function buildApp(loaded: LoadedConfig, logger: Logger, overrides: AppOve
     now: overrides.now,
     sleep: overrides.sleep,
   });
+  const refresher = new Refresher({
+    notifiers,
+    firing: () => watcher.firing(),
+    alerts: config.alerts,
+    unrouted: unroutedMatchers(config.channels),
+    logger: logger.child({ component: "notify" }),
+    now: overrides.now,
+    onAttempt: (channel, outcome) => metrics.notification(channel, outcome),
+  });
   return {
     watcher,
     source,
     metrics,
     channels: notifiers.map((n) => n.name),
     logger,
+    refresher,
     async close() {
       await Promise.allSettled([source.close?.(), ...notifiers.map((n) => n.close?.())]);
     },
@@ -153,6 +165,7 @@ async function runLocked(
     throw err;
   }
   scheduler.start();
+  app.refresher.start();
   await onStarted?.(push);
 
   const signalled = new Promise<string>((resolve) => {
@@ -167,7 +180,7 @@ async function runLocked(
   const grace = setTimeout(() => controller.abort(), 10_000);
   grace.unref();
   await push?.close();
-  await scheduler.stop();
+  await Promise.all([scheduler.stop(), app.refresher.stop()]);
   clearTimeout(grace);
   await app.watcher.save();
   await server.close();

@@ -29,7 +29,7 @@ import {
   type LifecycleEvent,
 } from "./health/model.js";
 import type { Metrics } from "./metrics/index.js";
-import { deliver, emptyOutbox, enqueue, parseOutbox, queuedByChannel, routeAlerts, type Outbox } from "./notify/index.js";
+import { deliver, emptyOutbox, enqueue, parseOutbox, queuedByChannel, routeAlerts, unroutedMatchers, type Outbox } from "./notify/index.js";
 import type { Notifier } from "./notify/types.js";
 import type { PersistedState, Store } from "./store/index.js";
 
@@ -341,7 +341,7 @@ export class Watcher {
     const at = Math.max(started, this.lastQueuedAt + 1);
     this.lastQueuedAt = at;
     const baseline = events.some((e) => e.baseline);
-    const routed = routeAlerts(events.map((e) => e.alert), config.alerts.routes, config.alerts.silences, started, this.configuredChannels());
+    const routed = routeAlerts(events.map((e) => e.alert), config.alerts.routes, config.alerts.silences, started, this.configuredChannels(), unroutedMatchers(config.channels));
     const queued = enqueue(this.state.outbox, routed.byChannel, at, baseline, config.channels.delivery.max_queued);
     for (const drop of queued.dropped) {
       logger.error({ channel: drop.channel, count: drop.count }, "drop queued notifications: queue full");

@@ -80,16 +80,19 @@ export class NotifyError extends SyncwatchError {
   readonly reason: FailureReason;
   readonly retryable: boolean;
   readonly retryAfterMs: number | null;
+  /** Alerts given up on by a permanent failure when not all the unsent ones are (a channel that skips refused items). */
+  readonly dropped: number | null;
   constructor(
     channel: string,
     message: string,
-    opts: { reason: FailureReason; retryable: boolean; retryAfterMs?: number | null; cause?: unknown },
+    opts: { reason: FailureReason; retryable: boolean; retryAfterMs?: number | null; dropped?: number; cause?: unknown },
   ) {
     super("notify_failed", message, { cause: opts.cause });
     this.channel = channel;
     this.reason = opts.reason;
     this.retryable = opts.retryable;
     this.retryAfterMs = opts.retryAfterMs ?? null;
+    this.dropped = opts.dropped ?? null;
   }
 }
 

@@ -1,20 +1,9 @@
 // The configuration schema: the one home of every key and default. Unknown keys are errors.
 import * as z from "zod";
 import { CHANNEL_LIST, CHANNEL_NAMES, type CHANNELS, type ChannelName } from "../notify/registry.js";
-import { httpUrl, nonNegInt, positiveInt } from "./fields.js";
+import { httpUrl, matcherSchema, nonNegInt, positiveInt } from "./fields.js";
 
-/** Which alerts a route, a silence or an override applies to; every given field must match. */
-export const matcherSchema = z
-  .strictObject({
-    connection_id: z.array(z.string()).optional(),
-    group_id: z.array(z.string()).optional(),
-    service: z.array(z.string()).optional(),
-    schema: z.array(z.string()).optional(),
-    /** Exact condition names, or patterns ending in `*` such as `warning:*` or `warn*`. */
-    condition: z.array(z.string()).optional(),
-    severity: z.array(z.enum(["critical", "warning"])).optional(),
-  })
-  .default({});
+export { matcherSchema };
 
 const retrySchema = z.strictObject({
   /** Attempts per request, including the first. */
@@ -182,8 +171,7 @@ export const configSchema = z.strictObject({
 
 /** The validated, defaulted configuration. */
 export type Config = z.infer<typeof configSchema>;
-/** A matcher as written in the config. */
-export type Matcher = z.infer<typeof matcherSchema>;
+export type { Matcher } from "./fields.js";
 export type FivetranConfig = Config["fivetran"];
 export type RulesConfig = Config["rules"];
 export type AlertsConfig = Config["alerts"];

@@ -119,6 +119,12 @@ export interface Alert {
   resolved_at: number | null;
   reason: ResolveReason | null;
   reminder: boolean;
+  /** The group's name (the destination people know), when known. */
+  group_name?: string | null;
+  /** Where to act on the connection in the Fivetran dashboard, when known. */
+  connection_url?: string | null;
+  /** The runbook the config gives for this alert, if any. */
+  runbook_url?: string | null;
 }
 
 /** Lifecycle changes that are counted and logged, not alerted. */

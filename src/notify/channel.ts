@@ -2,6 +2,7 @@
 import type { Logger } from "pino";
 import type * as z from "zod";
 import type { Clock, Sleep } from "../clock.js";
+import type { Matcher } from "../config/fields.js";
 import type { Notifier } from "./types.js";
 
 /** One environment variable that sets a key of a channel's config (SPEC section 5). */
@@ -40,6 +41,8 @@ export interface ChannelDescriptor<N extends string = string, S extends z.ZodTyp
   secrets(config: z.output<S>): string[];
   /** A copy of the config safe to print. */
   mask(config: z.output<S>): z.output<S>;
+  /** The alerts this channel takes when no route matches them (all when absent). */
+  unrouted?(config: z.output<S>): Matcher | undefined;
   /** Builds the notifier. */
   create(config: z.output<S>, deps: ChannelDeps): Notifier;
 }

@@ -86,7 +86,7 @@ async function deliverChannel(notifier: Notifier, queue: QueuedDigest[], opts: D
         return keep();
       }
       if (!failure.retryable) {
-        const count = digest.alerts.length - digest.alerts_sent;
+        const count = failure.dropped ?? digest.alerts.length - digest.alerts_sent;
         log.error({ ...fields, alerts: count }, "drop notification: permanent failure");
         opts.onDropped?.(channel, "permanent", count);
         break;

@@ -1,14 +1,15 @@
 // The notify module's public face: builds the configured channels and re-exports the pipeline.
 import type { Logger } from "pino";
-import type { ChannelsConfig } from "../config/schema.js";
+import type { ChannelsConfig, Matcher } from "../config/schema.js";
 import type { Clock, Sleep } from "../clock.js";
-import { CHANNEL_LIST } from "./registry.js";
+import { CHANNEL_LIST, type ChannelName } from "./registry.js";
 import type { Notifier } from "./types.js";
 
 export { routeAlerts, silenceExpired, type RouteResult } from "./route.js";
 export { compileMatcher, conditionMatches, matches, type AlertMatcher, type CompiledMatcher } from "../health/matcher.js";
 export { emptyOutbox, enqueue, parseOutbox, queuedByChannel, type Outbox, type QueuedDigest, type QueueDrop } from "./outbox.js";
 export { deliver, type DeliverOptions } from "./deliver.js";
+export { Refresher, type RefresherOptions } from "./refresher.js";
 export { CHANNELS, CHANNEL_NAMES, channelByName, type ChannelName } from "./registry.js";
 export type { Digest, Notifier, SendProgress } from "./types.js";
 
@@ -22,6 +23,17 @@ export function createNotifiers(channels: ChannelsConfig, opts: { logger: Logger
   for (const channel of CHANNEL_LIST) {
     const config: unknown = channels[channel.name];
     if (config !== undefined) out.push(channel.create(config, deps));
+  }
+  return out;
+}
+
+/** The matchers of configured channels that take only some of the alerts no route matches (for `routeAlerts`). */
+export function unroutedMatchers(channels: ChannelsConfig): Map<ChannelName, Matcher> {
+  const out = new Map<ChannelName, Matcher>();
+  for (const channel of CHANNEL_LIST) {
+    const config: unknown = channels[channel.name];
+    const matcher = config === undefined ? undefined : channel.unrouted?.(config);
+    if (matcher !== undefined) out.set(channel.name, matcher);
   }
   return out;
 }

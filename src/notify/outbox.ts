@@ -34,6 +34,9 @@ const alertSchema = z.object({
   resolved_at: z.number().finite().nullable(),
   reason: z.enum(["paused", "manual", "removed"]).nullable(),
   reminder: z.boolean(),
+  group_name: z.string().nullable().optional(),
+  connection_url: z.string().nullable().optional(),
+  runbook_url: z.string().nullable().optional(),
 });
 
 const queuedSchema = z.object({

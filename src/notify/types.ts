@@ -33,6 +33,21 @@ export interface Notifier {
    * a URL, token or password in the error. Must give up promptly when `signal` aborts.
    */
   send(digest: Digest, signal?: AbortSignal, progress?: SendProgress): Promise<void>;
+  /**
+   * Sends one clearly marked test message ("syncwatch test message — not an alert"); resolves when the channel
+   * accepted it, throws `NotifyError` (no secret inside) when not. `test-notify` calls it.
+   */
+  sendTest(signal?: AbortSignal): Promise<void>;
+  /**
+   * Channels whose receiver forgets an alert that is not re-sent (Alertmanager) re-send what fires on their own
+   * timer, this often (ms); the composition root runs the timer (see `Refresher`).
+   */
+  readonly refreshIntervalMs?: number;
+  /** Re-sends the firing alerts routed to this channel; `firing` is read once the channel is ready to send. */
+  refresh?(firing: () => readonly Alert[], signal?: AbortSignal): Promise<void>;
   /** Release connections (SMTP pool, HTTP agents). */
   close?(): Promise<void>;
 }
+
+/** The text every channel's test message carries. */
+export const TEST_MESSAGE = "syncwatch test message — not an alert";

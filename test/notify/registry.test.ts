@@ -13,6 +13,15 @@ const SAMPLES: Record<ChannelName, { env: Record<string, string>; secrets: strin
     secrets: ["MAILSECRET2"],
   },
   webhook: { env: { ALERT_WEBHOOK_URL: "https://alerts.example.com/hook?token=HOOKSECRET3" }, secrets: ["HOOKSECRET3"] },
+  alertmanager: {
+    env: { ALERTMANAGER_URL: "http://am:AMSECRET4@127.0.0.1:9093/am, http://127.0.0.1:9094" },
+    secrets: ["AMSECRET4"],
+  },
+  pagerduty: { env: { PAGERDUTY_ROUTING_KEY: "R0UTINGKEYSECRET5abcdef0123456789" }, secrets: ["R0UTINGKEYSECRET5abcdef0123456789"] },
+  teams: {
+    env: { TEAMS_WEBHOOK_URL: "https://prod-01.westeurope.logic.azure.com:443/workflows/abc/triggers/manual/paths/invoke?api-version=2016-06-01&sig=TEAMSSIGSECRET6" },
+    secrets: ["TEAMSSIGSECRET6"],
+  },
 };
 
 describe("the channel registry", () => {

@@ -8,7 +8,7 @@ import { errorCodeOf } from "../../http/transport-errors.js";
 import { transportError } from "../http-failure.js";
 import { safeCause, scrub, urlSecrets } from "../redact.js";
 import type { Digest, Notifier } from "../types.js";
-import { buildEmail } from "./message.js";
+import { buildEmail, buildTestEmail } from "./message.js";
 
 /** Options of the email notifier. */
 export interface EmailNotifierOptions {
@@ -61,6 +61,16 @@ export class EmailNotifier implements Notifier {
       throw smtpError(err, signal, this.secrets);
     }
     this.opts.logger?.debug({ channel: "email", digest: digest.id, alerts: digest.alerts.length }, "email sent");
+  }
+
+  /** Sends the test email of `test-notify`. */
+  async sendTest(signal?: AbortSignal): Promise<void> {
+    try {
+      signal?.throwIfAborted();
+      await this.transport.sendMail({ from: this.opts.from, to: this.opts.to, ...buildTestEmail(this.opts.subjectPrefix), signal });
+    } catch (err) {
+      throw smtpError(err, signal, this.secrets);
+    }
   }
 
   /** Closes the SMTP transport. */

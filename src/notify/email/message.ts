@@ -1,6 +1,6 @@
 // Turns a digest into an email: subject, plain text and HTML bodies (pure; every value HTML-escaped).
 import type { Alert } from "../../health/model.js";
-import type { Digest } from "../types.js";
+import { TEST_MESSAGE, type Digest } from "../types.js";
 import { isoTime } from "../../health/format.js";
 import { conditionTitle } from "../../health/condition-table.js";
 import { alertName, countAlerts, digestHeadline, lastedText, reasonText, severityLine } from "../digest-text.js";
@@ -45,6 +45,16 @@ export function buildEmail(digest: Digest, opts: EmailMessageOptions): EmailMess
     (more > 0 ? `<p>…and ${more} more not listed here.</p>` : "") +
     `</body></html>`;
   return { subject, text, html };
+}
+
+/** The email `test-notify` sends: clearly marked, so nobody mistakes it for an alert. */
+export function buildTestEmail(subjectPrefix: string): EmailMessage {
+  const line = "Sent by `syncwatch test-notify` to check that alerts reach this address. Nothing is wrong.";
+  return {
+    subject: `${subjectPrefix} ${TEST_MESSAGE}`.trim(),
+    text: `${TEST_MESSAGE}\n\n${line}\n`,
+    html: `<!doctype html><html><body><h2>${esc(TEST_MESSAGE)}</h2><p>${esc(line)}</p></body></html>`,
+  };
 }
 
 /** The lines of one alert: a head line, then labelled facts (status, severity, condition, where, what, since, reason). */

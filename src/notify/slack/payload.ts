@@ -3,7 +3,7 @@ import type { IncomingWebhookSendArguments } from "@slack/webhook";
 import { conditionTitle } from "../../health/condition-table.js";
 import { formatTime } from "../../health/format.js";
 import type { Alert } from "../../health/model.js";
-import type { Digest } from "../types.js";
+import { TEST_MESSAGE, type Digest } from "../types.js";
 import {
   alertName,
   countAlerts,
@@ -88,6 +88,20 @@ export function buildSlackMessage(digest: Digest, opts: SlackMessageOptions): Sl
   }
 
   const message: SlackMessage = { text: fallbackText(digest, headline, shown), blocks };
+  if (opts.username !== undefined) message.username = opts.username;
+  if (opts.iconEmoji !== undefined) message.icon_emoji = opts.iconEmoji;
+  return message;
+}
+
+/** The message `test-notify` sends: clearly marked, so nobody mistakes it for an alert. */
+export function buildSlackTestMessage(opts: Pick<SlackMessageOptions, "username" | "iconEmoji"> = {}): SlackMessage {
+  const message: SlackMessage = {
+    text: TEST_MESSAGE,
+    blocks: [
+      { type: "header", text: { type: "plain_text", text: TEST_MESSAGE, emoji: true } },
+      { type: "section", text: { type: "mrkdwn", text: "Sent by `syncwatch test-notify` to check that alerts reach this channel. Nothing is wrong." } },
+    ],
+  };
   if (opts.username !== undefined) message.username = opts.username;
   if (opts.iconEmoji !== undefined) message.icon_emoji = opts.iconEmoji;
   return message;

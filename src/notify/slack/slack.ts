@@ -11,7 +11,7 @@ import { loadUndici } from "../../http/undici.js";
 import { httpStatusError, transportError } from "../http-failure.js";
 import { urlSecrets } from "../redact.js";
 import type { Digest, Notifier } from "../types.js";
-import { buildSlackMessage } from "./payload.js";
+import { buildSlackMessage, buildSlackTestMessage, type SlackMessage } from "./payload.js";
 
 /** Options of the Slack notifier. */
 export interface SlackNotifierOptions {
@@ -69,12 +69,23 @@ export class SlackNotifier implements Notifier {
 
   /** Sends the digest as one message; throws a classified `NotifyError` (no URL inside) on failure. */
   async send(digest: Digest, signal?: AbortSignal): Promise<void> {
-    await this.pace(signal);
     const message = buildSlackMessage(digest, {
       maxAlerts: this.opts.maxAlerts,
       username: this.opts.username,
       iconEmoji: this.opts.iconEmoji,
     });
+    await this.post(message, signal);
+    this.opts.logger?.debug({ channel: "slack", digest: digest.id, alerts: digest.alerts.length }, "Slack message sent");
+  }
+
+  /** Sends the test message of `test-notify`. */
+  async sendTest(signal?: AbortSignal): Promise<void> {
+    await this.post(buildSlackTestMessage({ username: this.opts.username, iconEmoji: this.opts.iconEmoji }), signal);
+  }
+
+  /** Posts one message, paced; throws a classified `NotifyError` (no URL inside) on failure. */
+  private async post(message: SlackMessage, signal?: AbortSignal): Promise<void> {
+    await this.pace(signal);
 
     // @slack/webhook drops the response headers; this fetch keeps what we need to honour Retry-After.
     let answered: { status: number; retryAfter: string | null } | null = null;
@@ -116,7 +127,6 @@ export class SlackNotifier implements Notifier {
         retryable: false,
       });
     }
-    this.opts.logger?.debug({ channel: "slack", digest: digest.id, alerts: digest.alerts.length }, "Slack message sent");
   }
 
   /** Closes the HTTP connections. */

@@ -1,7 +1,7 @@
 // Turns a digest into the JSON webhook payloads of SPEC §3, split over several POSTs past a size (pure).
 import { isoTime } from "../../health/format.js";
 import type { Alert, ResolveReason, Severity } from "../../health/model.js";
-import type { Digest } from "../types.js";
+import { TEST_MESSAGE, type Digest } from "../types.js";
 
 /** One alert as the webhook carries it: every field always present, times as ISO-8601 UTC. */
 export interface WebhookAlert {
@@ -44,6 +44,11 @@ export function buildWebhookPayloads(digest: Digest, opts: WebhookPayloadOptions
     out.push({ version: "1", source: "syncwatch", sent_at: sentAt, alerts: digest.alerts.slice(i, i + size).map(toWebhookAlert) });
   }
   return out;
+}
+
+/** The `test-notify` payload: the usual envelope with no alerts, marked `test: true` and carrying the test message. */
+export function buildWebhookTestPayload(now: number): WebhookPayload & { test: true; message: string } {
+  return { version: "1", source: "syncwatch", sent_at: new Date(now).toISOString(), alerts: [], test: true, message: TEST_MESSAGE };
 }
 
 /** One alert in the payload's field order, with ISO times. */

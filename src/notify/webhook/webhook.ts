@@ -1,13 +1,10 @@
 // Posts digests to a generic JSON webhook (undici), split over several POSTs past a size, resuming after accepted parts.
 import type { Logger } from "pino";
-import type * as Undici from "undici";
 import type { Clock } from "../../clock.js";
-import { parseRetryAfter } from "../../http/retry-after.js";
-import { loadUndici } from "../../http/undici.js";
-import { bodySnippet, httpStatusError, transportError } from "../http-failure.js";
+import { JsonPoster } from "../http-post.js";
 import { urlSecrets } from "../redact.js";
 import type { Digest, Notifier, SendProgress } from "../types.js";
-import { buildWebhookPayloads } from "./payload.js";
+import { buildWebhookPayloads, buildWebhookTestPayload } from "./payload.js";
 
 /** Options of the webhook notifier. */
 export interface WebhookNotifierOptions {
@@ -27,19 +24,14 @@ const WHAT = "post webhook";
 export class WebhookNotifier implements Notifier {
   readonly name = "webhook" as const;
   private readonly opts: WebhookNotifierOptions;
-  /** undici, loaded when this channel is configured (a watcher without it starts faster). */
-  private readonly undici: typeof Undici;
-  private readonly agent: Undici.Agent;
-  private readonly secrets: string[];
+  private readonly poster: JsonPoster;
   private readonly now: Clock;
 
   constructor(opts: WebhookNotifierOptions) {
     this.opts = opts;
-    const timeout = opts.timeoutMs ?? 15_000;
-    this.undici = loadUndici();
-    this.agent = new this.undici.Agent({ connect: { timeout }, headersTimeout: timeout, bodyTimeout: timeout, connections: 2 });
-    this.secrets = [...urlSecrets(opts.url), ...Object.values(opts.headers ?? {})];
     this.now = opts.now ?? Date.now;
+    const secrets = [...urlSecrets(opts.url), ...Object.values(opts.headers ?? {})];
+    this.poster = new JsonPoster({ channel: "webhook", timeoutMs: opts.timeoutMs ?? 15_000, secrets, now: this.now });
   }
 
   /** POSTs the digest's alerts after `progress.alertsSent`, part by part; reports each accepted part. */
@@ -56,33 +48,17 @@ export class WebhookNotifier implements Notifier {
     }
   }
 
+  /** POSTs the test payload of `test-notify` (no alerts, `test: true` and the test message). */
+  async sendTest(signal?: AbortSignal): Promise<void> {
+    await this.post(WHAT, JSON.stringify(buildWebhookTestPayload(this.now())), signal);
+  }
+
   /** Closes the HTTP connections. */
   async close(): Promise<void> {
-    await this.agent.close();
+    await this.poster.close();
   }
 
   private async post(what: string, body: string, signal?: AbortSignal): Promise<void> {
-    let res: Awaited<ReturnType<typeof Undici.request>>;
-    try {
-      res = await this.undici.request(this.opts.url, {
-        method: "POST",
-        headers: { "user-agent": "syncwatch", ...this.opts.headers, "content-type": "application/json" },
-        body,
-        signal,
-        dispatcher: this.agent,
-      });
-    } catch (err) {
-      throw transportError("webhook", what, err, signal, this.secrets);
-    }
-    let text = "";
-    try {
-      text = await res.body.text();
-    } catch (err) {
-      throw transportError("webhook", what, err, signal, this.secrets);
-    }
-    if (res.statusCode >= 200 && res.statusCode < 300) return;
-    const retryAfter = res.headers["retry-after"];
-    const retryAfterMs = parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, this.now());
-    throw httpStatusError("webhook", what, res.statusCode, bodySnippet(text, this.secrets), retryAfterMs);
+    await this.poster.post(this.opts.url, what, body, signal, this.opts.headers);
   }
 }
