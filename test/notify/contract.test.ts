@@ -1,9 +1,12 @@
-// The contract every Notifier must keep, run against Slack, webhook and email with real local servers.
+// The contract every Notifier must keep, run against every channel with real local servers (HTTP and SMTP).
 import { afterEach, describe, expect, it } from "vitest";
 import { NotifyError } from "../../src/errors.js";
+import { AlertmanagerNotifier } from "../../src/notify/alertmanager/alertmanager.js";
 import { EmailNotifier } from "../../src/notify/email/email.js";
+import { PagerDutyNotifier } from "../../src/notify/pagerduty/pagerduty.js";
 import { SlackNotifier } from "../../src/notify/slack/slack.js";
-import type { Notifier } from "../../src/notify/types.js";
+import { TeamsNotifier } from "../../src/notify/teams/teams.js";
+import { TEST_MESSAGE, type Notifier } from "../../src/notify/types.js";
 import { WebhookNotifier } from "../../src/notify/webhook/webhook.js";
 import { alert, digest, fakeSleep, SECRET_PATH } from "./fixtures.js";
 import { startReceiver } from "../helpers/receivers.js";
@@ -17,6 +20,8 @@ interface Setup {
   next(outcome: Outcome): void;
   /** Called when the server got the message. */
   onArrive(cb: () => void): void;
+  /** What arrived so far, as text (bodies; for email the subject and text). */
+  arrived(): string[];
   /** Strings that must never show in an error. */
   secrets: string[];
   /** A notifier of the same kind pointed at a port where nothing listens. */
@@ -40,7 +45,7 @@ async function deadPort(): Promise<number> {
   return port;
 }
 
-function httpHarness(name: "slack" | "webhook", make: (url: string) => Notifier): Harness {
+function httpHarness(name: string, make: (url: string) => Notifier): Harness {
   return {
     name,
     retryAfter: { rate_limited: 7000, server_error: 2000 },
@@ -58,7 +63,8 @@ function httpHarness(name: "slack" | "webhook", make: (url: string) => Notifier)
         onArrive(cb) {
           r.onRequest = cb;
         },
-        secrets: [r.url, new URL(r.url).pathname, "XXXXXXXXSECRETXXXX", "tok-SECRET-123"],
+        arrived: () => r.got.map((g) => g.body),
+        secrets: [r.url, new URL(r.url).pathname, "XXXXXXXXSECRETXXXX", "tok-SECRET-123", "am-s3cret-pass", "R0UTING-KEY-SECRET-0123456789abcd"],
         unreachable: async () => make(`http://127.0.0.1:${await deadPort()}/services/T000/B000/XXXXXXXXSECRETXXXX`),
         close: async () => {
           await r.close();
@@ -74,6 +80,14 @@ const harnesses: Harness[] = [
     "webhook",
     (url) => new WebhookNotifier({ url, maxAlertsPerPost: 1000, headers: { authorization: "Bearer tok-SECRET-123" }, timeoutMs: LONG }),
   ),
+  httpHarness("alertmanager", (url) => {
+    const withAuth = new URL(url);
+    withAuth.username = "am";
+    withAuth.password = "am-s3cret-pass";
+    return new AlertmanagerNotifier({ urls: [withAuth.href], resendIntervalMs: 60_000, leaseMs: 600_000, timeoutMs: LONG });
+  }),
+  httpHarness("pagerduty", (url) => new PagerDutyNotifier({ routingKey: "R0UTING-KEY-SECRET-0123456789abcd", url, timeoutMs: LONG })),
+  httpHarness("teams", (url) => new TeamsNotifier({ webhookUrl: `${url}?api-version=2016-06-01&sig=tok-SECRET-123`, maxAlerts: 50, timeoutMs: LONG })),
   {
     name: "email",
     retryAfter: { rate_limited: null, server_error: null },
@@ -92,6 +106,7 @@ const harnesses: Harness[] = [
         onArrive(cb) {
           s.onData = cb;
         },
+        arrived: () => s.delivered.map((d) => `${d.subject}\n${d.text}`),
         secrets: [s.url, s.password],
         unreachable: async () => make(`smtp://alerts:${s.password}@127.0.0.1:${await deadPort()}`),
         close: () => s.close(),
@@ -132,6 +147,21 @@ for (const h of harnesses) {
     it("resolves when the receiver accepts", async () => {
       s = await h.setup();
       await expect(s.notifier.send(digest([alert()]))).resolves.toBeUndefined();
+    });
+
+    it("the test message arrives, clearly marked as not an alert", async () => {
+      s = await h.setup();
+      await expect(s.notifier.sendTest()).resolves.toBeUndefined();
+      expect(s.arrived().length).toBeGreaterThan(0);
+      expect(s.arrived()[0]).toContain(TEST_MESSAGE);
+    });
+
+    it("a refused test message is a permanent error with no secret in it", async () => {
+      s = await h.setup();
+      s.next("rejected");
+      const err = await failure(s.notifier.sendTest());
+      expect(err.retryable).toBe(false);
+      for (const secret of s.secrets) expect(allText(err)).not.toContain(secret);
     });
 
     it("a rate limit is retryable and carries the server's wait", async () => {
