@@ -62,7 +62,8 @@ describe("syncwatch test-notify", () => {
     ]);
     expect(r.code).toBe(0);
     for (const rx of [slack, webhook, alertmanager, pagerduty, teams]) expect(rx.got.some((g) => g.body.includes(TEST_MESSAGE))).toBe(true);
-    expect(smtp.delivered.at(-1)?.subject).toBe(`[syncwatch] ${TEST_MESSAGE}`);
+    expect(smtp.delivered.at(-1)?.text).toContain(TEST_MESSAGE);
+    expect(smtp.delivered.at(-1)?.subject).toContain("syncwatch_test_message"); // RFC 2047-encoded for the em dash
     expect(alertmanager.got.at(-1)?.headers.authorization).toBe(`Basic ${Buffer.from("am:AM-PASS-SECRET").toString("base64")}`);
   });
 
