@@ -1,4 +1,5 @@
 // The channel registry: each entry alone gives its config key, env variables, secret masking, routes and notifier.
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { collectSecrets, ENV_BINDINGS, loadConfig, maskConfig } from "../../src/config/load.js";
 import { ConfigError } from "../../src/errors.js";
@@ -74,4 +75,27 @@ describe("the channel registry", () => {
     const file = "alerts:\n  routes:\n    - match: {}\n      channels: [carrier_pigeon]\n";
     expect(() => loadConfig({ env: {}, file: "c.yaml", readFile: () => file })).toThrow(/alerts\.routes\[0\]\.channels\[0\]/);
   });
+});
+
+describe("config/syncwatch.example.yaml", () => {
+  const example = readFileSync("config/syncwatch.example.yaml", "utf8");
+
+  for (const channel of CHANNELS) {
+    it(`documents channels.${channel.name}; its block, uncommented, is a valid config naming every variable`, () => {
+      const lines = example.split("\n");
+      const start = lines.findIndex((l) => l.startsWith(`  # ${channel.name}:`));
+      expect(start).toBeGreaterThan(0);
+      const block = [`  ${channel.name}:`];
+      for (const l of lines.slice(start + 1)) {
+        if (!l.startsWith("  #   ")) break;
+        const text = l.slice(4).replace(/\s+#.*$/, "");
+        if (text.trim() !== "") block.push(`  ${text}`);
+      }
+      const file = `channels:\n${block.join("\n")}\n`;
+      const { config } = loadConfig({ env: {}, file: "c.yaml", readFile: () => file });
+      expect(config.channels[channel.name]).toBeDefined();
+      const documented = lines.slice(start, start + block.length + 8).join("\n");
+      for (const e of channel.env) expect(documented).toContain(e.variable);
+    });
+  }
 });
