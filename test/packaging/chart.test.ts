@@ -277,6 +277,9 @@ describe("chart files", () => {
         slack: { webhook_url: "https://hooks.slack.com/services/T/B/X", max_alerts: 40, username: "syncwatch", icon_emoji: ":rotating_light:" },
         email: { smtp_url: "smtp://smtp.example.com:587", from: "syncwatch@example.com", to: ["oncall@example.com"], subject_prefix: "[syncwatch]", max_alerts: 500 },
         webhook: { url: "https://alerts.example.com/syncwatch", max_alerts_per_post: 1000, headers: { "X-Team": "data" } },
+        alertmanager: { urls: ["http://alertmanager:9093"], labels: { team: "data" }, resend_interval_seconds: 60, lease_seconds: 600 },
+        pagerduty: { routing_key: "0123456789abcdef0123456789abcdef", match_unrouted: { severity: ["critical"] } },
+        teams: { webhook_url: "https://prod-00.westeurope.logic.azure.com/workflows/x", max_alerts: 50 },
       },
     };
     const schema = JSON.parse(readFileSync(join(CHART, "values.schema.json"), "utf8")) as object;
@@ -291,6 +294,7 @@ describe("chart files", () => {
     const { config } = loadConfig({ file: configPath, env: { FIVETRAN_API_KEY: "k", FIVETRAN_API_SECRET: "s" } });
     expect(config.rules.overrides).toHaveLength(3);
     expect(config.channels.webhook?.headers).toEqual({ "X-Team": "data" });
+    expect(config.channels.alertmanager?.labels).toEqual({ team: "data" });
     expect(config.fivetran.listing).toBe("chained");
   });
 
@@ -363,15 +367,29 @@ describe("rendered chart", () => {
       ["SLACK_WEBHOOK_URL", true],
       ["SMTP_URL", true],
       ["ALERT_WEBHOOK_URL", true],
+      ["ALERTMANAGER_URL", true],
+      ["PAGERDUTY_ROUTING_KEY", true],
+      ["TEAMS_WEBHOOK_URL", true],
     ] as const) {
       expect(byName.get(name)?.valueFrom?.secretKeyRef, name).toEqual({ name: secret.metadata.name, key: name, ...(optional ? { optional } : {}) });
     }
     // Only the values given are in the Secret, base64-encoded.
-    expect(Object.keys(secret.data).sort()).toEqual(["ALERT_WEBHOOK_URL", "FIVETRAN_API_KEY", "FIVETRAN_API_SECRET", "SLACK_WEBHOOK_URL"]);
+    expect(Object.keys(secret.data).sort()).toEqual([
+      "ALERTMANAGER_URL",
+      "ALERT_WEBHOOK_URL",
+      "FIVETRAN_API_KEY",
+      "FIVETRAN_API_SECRET",
+      "PAGERDUTY_ROUTING_KEY",
+      "SLACK_WEBHOOK_URL",
+      "TEAMS_WEBHOOK_URL",
+    ]);
     expect(Buffer.from(secret.data.FIVETRAN_API_SECRET ?? "", "base64").toString()).toBe("ci-secret");
+    expect(Buffer.from(secret.data.PAGERDUTY_ROUTING_KEY ?? "", "base64").toString()).toBe("ci-routing-key-0123456789abcdef0");
     // No secret value leaks into the ConfigMap or plain env values.
-    expect(renderedConfig(objs)).not.toContain("ci-secret");
-    expect(env.some((e) => e.value === "ci-secret")).toBe(false);
+    for (const s of ["ci-secret", "ci-am-pass", "ci-routing-key", "ci-teams-sig"]) {
+      expect(renderedConfig(objs)).not.toContain(s);
+      expect(env.some((e) => e.value?.includes(s))).toBe(false);
+    }
   });
 
   it("honours secret.existingSecret (no Secret rendered) and persistence.existingClaim (no PVC rendered)", () => {
@@ -380,7 +398,7 @@ describe("rendered chart", () => {
     expect(find(objs, "PersistentVolumeClaim")).toHaveLength(0);
     const env = containerOf(objs).env ?? [];
     const refs = env.filter((e) => e.valueFrom?.secretKeyRef).map((e) => e.valueFrom?.secretKeyRef?.name);
-    expect(refs.length).toBe(5);
+    expect(refs.length).toBe(8);
     expect(new Set(refs)).toEqual(new Set(["syncwatch-credentials"]));
     const data = deploymentOf(objs).spec.template.spec.volumes.find((v) => v.name === "data");
     expect(data?.persistentVolumeClaim).toEqual({ claimName: "syncwatch-state" });
