@@ -36,20 +36,37 @@ function env(): Record<string, string> {
     SMTP_URL: `smtp://alerts:${SMTP_PASSWORD}@127.0.0.1:9`,
     ALERT_EMAIL_FROM: "syncwatch@example.com",
     ALERT_EMAIL_TO: "data-team@example.com",
+    // Alertmanager, PagerDuty and Teams point at closed ports too, with their credentials in the URL, key and query.
+    ALERTMANAGER_URL: "http://am:AmPassw0rd-z9x8@127.0.0.1:9,http://127.0.0.1:9/am",
+    PAGERDUTY_ROUTING_KEY: "PdRoutingKey-0123456789abcdef0",
+    PAGERDUTY_URL: "http://127.0.0.1:9/v2/enqueue",
+    TEAMS_WEBHOOK_URL: "http://127.0.0.1:9/workflows/x/triggers/manual/paths/invoke?api-version=2016-06-01&sig=TeamsSig-m4n5b6",
     LOG_LEVEL: "debug",
   };
 }
 
-const SECRETS = [SECRET, "hook-token-abc123", "SlackTokenXyz789", SMTP_PASSWORD, Buffer.from(`${KEY}:${SECRET}`).toString("base64")];
+const SECRETS = [
+  SECRET,
+  "hook-token-abc123",
+  "SlackTokenXyz789",
+  SMTP_PASSWORD,
+  Buffer.from(`${KEY}:${SECRET}`).toString("base64"),
+  "AmPassw0rd-z9x8",
+  "PdRoutingKey-0123456789abcdef0",
+  "TeamsSig-m4n5b6",
+];
 
-it("never prints a secret in once, check-config or the state file, even at debug level", async () => {
+it("never prints a secret in once, check-config, test-notify or the state file, even at debug level", async () => {
   const once = await runCli(["once"], env(), 60_000);
   expect(once.code).toBe(1); // 10% of the account is broken
   expect(receiver.accepted.length).toBeGreaterThan(0); // the webhook did get the alerts
   const check = await runCli(["check-config"], env());
   expect(check.code).toBe(0);
+  const test = await runCli(["test-notify"], env());
+  expect(test.code).toBe(3); // only the webhook is up
+  expect(once.stderr).toMatch(/"channel":"pagerduty"/); // the closed channels' failures were logged
   const state = readFileSync(join(dir, "state.json"), "utf8");
-  const captured = [once.stdout, once.stderr, check.stdout, check.stderr, state].join("\n");
+  const captured = [once.stdout, once.stderr, check.stdout, check.stderr, test.stdout, test.stderr, state].join("\n");
   expect(once.stderr).toMatch(/"level":"debug"/); // debug lines were written
   for (const s of SECRETS) expect(captured, `secret ${s.slice(0, 4)}… leaked`).not.toContain(s);
 });
