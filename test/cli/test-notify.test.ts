@@ -2,24 +2,24 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_MESSAGE } from "../../src/notify/types.js";
 import { runCli } from "../helpers/cli.js";
-import { startHttpReceiver, type HttpReceiver } from "../notify/fixtures.js";
+import { startReceiver, type Receiver } from "../helpers/receivers.js";
 import { startSmtpReceiver, type SmtpReceiver } from "../notify/smtp.js";
 
 const ROUTING_KEY = "R0UTINGKEY-SECRET-0123456789abcd";
-let slack: HttpReceiver;
-let webhook: HttpReceiver;
-let alertmanager: HttpReceiver;
-let pagerduty: HttpReceiver;
-let teams: HttpReceiver;
+let slack: Receiver;
+let webhook: Receiver;
+let alertmanager: Receiver;
+let pagerduty: Receiver;
+let teams: Receiver;
 let smtp: SmtpReceiver;
 
 beforeAll(async () => {
   [slack, webhook, alertmanager, pagerduty, teams] = await Promise.all([
-    startHttpReceiver("ok"),
-    startHttpReceiver("", "/hook/HOOKSECRET-abcdef"),
-    startHttpReceiver("", "/am"),
-    startHttpReceiver('{"status":"success","message":"Event processed"}', "/v2/enqueue"),
-    startHttpReceiver("", "/workflows/abc/triggers/manual/paths/invoke"),
+    startReceiver("ok", "/services/T000/B000/XXXXXXXXSECRETXXXX"),
+    startReceiver("", "/hook/HOOKSECRET-abcdef"),
+    startReceiver("", "/am"),
+    startReceiver('{"status":"success","message":"Event processed"}', "/v2/enqueue"),
+    startReceiver("", "/workflows/abc/triggers/manual/paths/invoke"),
   ]);
   smtp = await startSmtpReceiver();
 });
@@ -61,10 +61,10 @@ describe("syncwatch test-notify", () => {
       "teams         arrived",
     ]);
     expect(r.code).toBe(0);
-    for (const rx of [slack, webhook, alertmanager, pagerduty, teams]) expect(rx.got.some((g) => g.body.includes(TEST_MESSAGE))).toBe(true);
+    for (const rx of [slack, webhook, alertmanager, pagerduty, teams]) expect(rx.received.some((g) => g.body.includes(TEST_MESSAGE))).toBe(true);
     expect(smtp.delivered.at(-1)?.text).toContain(TEST_MESSAGE);
     expect(smtp.delivered.at(-1)?.subject).toContain("syncwatch_test_message"); // RFC 2047-encoded for the em dash
-    expect(alertmanager.got.at(-1)?.headers.authorization).toBe(`Basic ${Buffer.from("am:AM-PASS-SECRET").toString("base64")}`);
+    expect(alertmanager.received.at(-1)?.headers.authorization).toBe(`Basic ${Buffer.from("am:AM-PASS-SECRET").toString("base64")}`);
   });
 
   it("names a channel that did not take it, and why, without a secret (exit 3)", async () => {
@@ -80,12 +80,12 @@ describe("syncwatch test-notify", () => {
   });
 
   it("--channel sends to that channel only", async () => {
-    const before = { slack: slack.got.length, teams: teams.got.length };
+    const before = { slack: slack.received.length, teams: teams.received.length };
     const r = await runCli(["test-notify", "--channel", "teams"], env());
     expect(r.stdout.trim()).toBe("teams  arrived");
     expect(r.code).toBe(0);
-    expect(teams.got.length).toBe(before.teams + 1);
-    expect(slack.got.length).toBe(before.slack);
+    expect(teams.received.length).toBe(before.teams + 1);
+    expect(slack.received.length).toBe(before.slack);
   });
 
   it("exits 2 when no channel, or not the one named, is configured, and on an unknown channel", async () => {

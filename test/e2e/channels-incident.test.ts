@@ -7,7 +7,7 @@ import { SimAccount, startSimulator } from "../../src/simulator/index.js";
 import { startAlertmanager, freePort, type ListedAlert, type RunningAlertmanager } from "../helpers/alertmanager.js";
 import { startCli, type Daemon } from "../helpers/cli.js";
 import { healthyIds } from "../helpers/sim.js";
-import { startHttpReceiver, type HttpReceiver } from "../notify/fixtures.js";
+import { startReceiver, type Receiver } from "../helpers/receivers.js";
 
 const KEY = "k";
 const SECRET = "incident-api-secret";
@@ -17,8 +17,8 @@ const AM_PASS = "IncidentAmPass-77bb";
 
 let sim: Awaited<ReturnType<typeof startSimulator>>;
 let am: RunningAlertmanager;
-let pd: HttpReceiver;
-let teams: HttpReceiver;
+let pd: Receiver;
+let teams: Receiver;
 let daemon: Daemon;
 
 /** Polls `check` until it holds (the daemon and Alertmanager work on their own schedules). */
@@ -43,9 +43,9 @@ async function amActive(): Promise<string[]> {
 beforeAll(async () => {
   sim = await startSimulator({ account: new SimAccount({ connections: 300, groups: 3, seed: 5 }), apiKey: KEY, apiSecret: SECRET });
   am = await startAlertmanager("route:\n  receiver: none\n  group_by: [group_id]\nreceivers:\n  - name: none\n");
-  pd = await startHttpReceiver('{"status":"success","message":"Event processed"}', "/v2/enqueue");
+  pd = await startReceiver('{"status":"success","message":"Event processed"}', "/v2/enqueue");
   pd.fallback = { status: 202, body: '{"status":"success","message":"Event processed"}' };
-  teams = await startHttpReceiver("", "/workflows/x/triggers/manual/paths/invoke");
+  teams = await startReceiver("", "/workflows/x/triggers/manual/paths/invoke");
   teams.fallback = { status: 202 };
   const dir = mkdtempSync(join(tmpdir(), "syncwatch-incident-"));
   const config = join(dir, "config.yaml");

@@ -5,7 +5,8 @@ import { Refresher } from "../../src/notify/index.js";
 import { AlertmanagerNotifier } from "../../src/notify/alertmanager/alertmanager.js";
 import { startAlertmanager, type ListedAlert, type RunningAlertmanager } from "../helpers/alertmanager.js";
 import { startReceiver, type Receiver } from "../helpers/receivers.js";
-import { alert, digest, silentLogger } from "./fixtures.js";
+import { silentLogger } from "../helpers/logs.js";
+import { alert, digest } from "./fixtures.js";
 
 const LEASE_MS = 600_000;
 

@@ -63,7 +63,7 @@ function httpHarness(name: string, make: (url: string) => Notifier): Harness {
         onArrive(cb) {
           r.onRequest = cb;
         },
-        arrived: () => r.got.map((g) => g.body),
+        arrived: () => r.received.map((g) => g.body),
         secrets: [r.url, new URL(r.url).pathname, "XXXXXXXXSECRETXXXX", "tok-SECRET-123", "am-s3cret-pass", "R0UTING-KEY-SECRET-0123456789abcd"],
         unreachable: async () => make(`http://127.0.0.1:${await deadPort()}/services/T000/B000/XXXXXXXXSECRETXXXX`),
         close: async () => {

@@ -6,7 +6,8 @@ import { loadConfig } from "../../src/config/load.js";
 import { deliver, emptyOutbox, enqueue, routeAlerts, unroutedMatchers } from "../../src/notify/index.js";
 import { PagerDutyNotifier } from "../../src/notify/pagerduty/pagerduty.js";
 import { readRequest } from "../helpers/receivers.js";
-import { T0, alert, digest, fakeSleep, silentLogger } from "./fixtures.js";
+import { silentLogger } from "../helpers/logs.js";
+import { T0, alert, digest, fakeSleep } from "./fixtures.js";
 
 const KEY = "0123456789abcdef0123456789abcdef";
 

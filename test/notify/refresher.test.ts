@@ -2,7 +2,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { AlertmanagerNotifier } from "../../src/notify/alertmanager/alertmanager.js";
 import { Refresher, type RefresherOptions } from "../../src/notify/index.js";
-import { T0, alert, recordingLogger, silentLogger, startHttpReceiver, type HttpReceiver } from "./fixtures.js";
+import { captureLogs, silentLogger } from "../helpers/logs.js";
+import { startReceiver, type Receiver } from "../helpers/receivers.js";
+import { T0, alert } from "./fixtures.js";
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -10,7 +12,7 @@ afterEach(async () => {
 });
 
 async function setup(over: Partial<RefresherOptions> = {}) {
-  const r = await startHttpReceiver("", "/am");
+  const r = await startReceiver("", "/am");
   const am = new AlertmanagerNotifier({ urls: [r.url], resendIntervalMs: 30_000, leaseMs: 300_000, now: () => T0, timeoutMs: 10_000 });
   closers.push(() => r.close(), () => am.close());
   const timers: { fn: () => void; ms: number }[] = [];
@@ -29,8 +31,8 @@ async function setup(over: Partial<RefresherOptions> = {}) {
   return { r, refresher, timers, attempts };
 }
 
-function connections(r: HttpReceiver, i: number): string[] {
-  return (r.got[i]!.json as { labels: { connection_id: string } }[]).map((a) => a.labels.connection_id);
+function connections(r: Receiver, i: number): string[] {
+  return (r.received[i]!.json as { labels: { connection_id: string } }[]).map((a) => a.labels.connection_id);
 }
 
 describe("Refresher", () => {
@@ -39,9 +41,9 @@ describe("Refresher", () => {
     refresher.start();
     expect(timers.map((t) => t.ms)).toEqual([30_000]);
     await refresher.tick(); // waits for the start-up re-send too
-    expect(r.got.length).toBeGreaterThanOrEqual(1);
+    expect(r.received.length).toBeGreaterThanOrEqual(1);
     expect(connections(r, 0)).toEqual(["a1"]);
-    expect((r.got[0]!.json as { endsAt: string }[])[0]!.endsAt).toBe(new Date(T0 + 300_000).toISOString());
+    expect((r.received[0]!.json as { endsAt: string }[])[0]!.endsAt).toBe(new Date(T0 + 300_000).toISOString());
     expect(attempts[0]).toBe("alertmanager:sent");
     await refresher.stop();
     expect(timers).toHaveLength(0);
@@ -50,12 +52,12 @@ describe("Refresher", () => {
   it("sends nothing when nothing routed to it fires", async () => {
     const { r, refresher, attempts } = await setup({ firing: () => [] });
     await refresher.tick();
-    expect(r.got).toHaveLength(0);
+    expect(r.received).toHaveLength(0);
     expect(attempts).toEqual([]);
   });
 
   it("a failed re-send is logged and counted, never thrown; the next tick tries again", async () => {
-    const { logger, lines } = recordingLogger();
+    const { logger, lines } = captureLogs();
     const { r, refresher, attempts } = await setup({ logger });
     r.replies.push({ status: 503, body: "down" });
     await expect(refresher.tick()).resolves.toBeUndefined();
@@ -68,6 +70,6 @@ describe("Refresher", () => {
     const { r, refresher } = await setup();
     await refresher.stop();
     await refresher.tick();
-    expect(r.got).toHaveLength(0);
+    expect(r.received).toHaveLength(0);
   });
 });

@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Alert } from "../../src/health/model.js";
 import { TEAMS_MAX_BYTES, buildTeamsMessage, messageBytes, type CardElement } from "../../src/notify/teams/payload.js";
 import { TeamsNotifier } from "../../src/notify/teams/teams.js";
-import { T0, alert, digest, startHttpReceiver } from "./fixtures.js";
+import { startReceiver } from "../helpers/receivers.js";
+import { T0, alert, digest } from "./fixtures.js";
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -124,14 +125,14 @@ describe("Teams message", () => {
 
 describe("Teams notifier", () => {
   it("posts one card per digest to the Workflows URL; 202 and 200 both count as arrived", async () => {
-    const r = await startHttpReceiver("", "/workflows/abc/triggers/manual/paths/invoke");
+    const r = await startReceiver("", "/workflows/abc/triggers/manual/paths/invoke");
     r.replies.push({ status: 202 });
     const n = new TeamsNotifier({ webhookUrl: `${r.url}?api-version=2016-06-01&sig=SIGSECRET`, maxAlerts: 50, timeoutMs: 10_000 });
     closers.push(() => r.close(), () => n.close());
     await n.send(digest([alert()]));
     await n.send(digest([alert({ status: "resolved", resolved_at: T0 })]));
     expect(r.accepted).toHaveLength(2);
-    expect(r.got[0]!.headers["content-type"]).toBe("application/json");
-    expect((r.got[0]!.json as { attachments: { contentType: string }[] }).attachments[0]!.contentType).toBe("application/vnd.microsoft.card.adaptive");
+    expect(r.received[0]!.headers["content-type"]).toBe("application/json");
+    expect((r.received[0]!.json as { attachments: { contentType: string }[] }).attachments[0]!.contentType).toBe("application/vnd.microsoft.card.adaptive");
   });
 });
