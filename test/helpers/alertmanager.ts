@@ -1,9 +1,9 @@
 // A real Alertmanager (Debian's prometheus-alertmanager) on 127.0.0.1 for the Alertmanager channel's tests.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "./ports.js";
 
 /** A running Alertmanager and a way to read its API. */
 export interface RunningAlertmanager {
@@ -26,18 +26,6 @@ export interface ListedAlert {
   startsAt: string;
   endsAt: string;
   status: { state: string };
-}
-
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /**
