@@ -73,3 +73,21 @@ describe("Refresher", () => {
     expect(r.received).toHaveLength(0);
   });
 });
+
+describe("Alertmanager re-send after a resolve", () => {
+  it("does not bring back an alert it just resolved while the firing list still shows it; a new firing of it is re-sent", async () => {
+    const r = await startReceiver("", "/am");
+    const am = new AlertmanagerNotifier({ urls: [r.url], resendIntervalMs: 30_000, leaseMs: 300_000, now: () => T0, timeoutMs: 10_000 });
+    closers.push(() => r.close(), () => am.close());
+    const x = alert({ connection_id: "x1" });
+    const y = alert({ connection_id: "y1" });
+    await am.send({ id: "d1", created_at: T0, baseline: false, alerts: [{ ...x, status: "resolved", resolved_at: T0 }] });
+    // The watcher has not published its new state yet: x1 still shows as firing.
+    await am.refresh(() => [x, y]);
+    expect(connections(r, 1)).toEqual(["y1"]);
+    // Published: x1 gone. Later it fires again (a new start): it is re-sent.
+    await am.refresh(() => [y]);
+    await am.refresh(() => [{ ...x, started_at: T0 + 60_000 }, y]);
+    expect(connections(r, 3)).toEqual(["x1", "y1"]);
+  });
+});

@@ -45,6 +45,11 @@ export class AlertmanagerNotifier implements Notifier {
   private readonly now: Clock;
   /** Sends and re-sends run one at a time, so a re-send never overtakes a resolve. */
   private turn: Promise<unknown> = Promise.resolve();
+  /**
+   * Alerts this channel resolved (key → `started_at`), until the firing list stops showing them: the watcher
+   * publishes its new state after the cycle's sends, so a re-send in between must not bring a resolved alert back.
+   */
+  private readonly resolved = new Map<string, number>();
 
   constructor(opts: AlertmanagerNotifierOptions) {
     this.opts = opts;
@@ -64,6 +69,10 @@ export class AlertmanagerNotifier implements Notifier {
       while (sent < digest.alerts.length) {
         const part = digest.alerts.slice(sent, sent + size);
         await this.postAll("post alerts to Alertmanager", this.payload(part), signal, "any");
+        for (const a of part) {
+          if (a.status === "resolved") this.resolved.set(keyOf(a), a.started_at);
+          else this.resolved.delete(keyOf(a));
+        }
         sent += part.length;
         progress?.onAccepted(sent);
       }
@@ -74,7 +83,10 @@ export class AlertmanagerNotifier implements Notifier {
   /** Re-sends the alerts that still fire (read when it is this re-send's turn), extending their `endsAt`. */
   refresh(firing: () => readonly Alert[], signal?: AbortSignal): Promise<void> {
     return this.exclusive(async () => {
-      const alerts = firing().filter((a) => a.status === "firing");
+      const listed = firing();
+      const shown = new Set(listed.map(keyOf));
+      for (const key of this.resolved.keys()) if (!shown.has(key)) this.resolved.delete(key);
+      const alerts = listed.filter((a) => a.status === "firing" && this.resolved.get(keyOf(a)) !== a.started_at);
       if (alerts.length === 0) return;
       await this.postAll("re-send firing alerts to Alertmanager", this.payload(alerts), signal, "any");
       this.opts.logger?.debug({ channel: this.name, alerts: alerts.length }, "firing alerts re-sent to Alertmanager");
@@ -148,6 +160,10 @@ function target(base: string, bearerToken: string | undefined): Target {
   u.hash = "";
   if (!u.pathname.endsWith("/")) u.pathname = `${u.pathname}/`;
   return { endpoint: new URL("api/v2/alerts", u).href, headers, host: u.host };
+}
+
+function keyOf(a: Alert): string {
+  return `${a.connection_id}\u0000${a.condition}`;
 }
 
 function asNotifyError(err: unknown, what: string): NotifyError {
