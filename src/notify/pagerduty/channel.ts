@@ -1,7 +1,7 @@
 // The PagerDuty channel's registry entry: `channels.pagerduty`, PAGERDUTY_ROUTING_KEY / PAGERDUTY_URL, its notifier.
 import * as z from "zod";
 import { httpUrl, matcherSchema } from "../../config/fields.js";
-import { maskToken } from "../../config/mask.js";
+import { MASKED } from "../../config/mask.js";
 import type { ChannelDescriptor } from "../channel.js";
 import { PagerDutyNotifier } from "./pagerduty.js";
 
@@ -28,7 +28,7 @@ export const pagerdutyChannel: ChannelDescriptor<"pagerduty", typeof pagerdutyCo
     { variable: "PAGERDUTY_URL", key: "url", secret: false },
   ],
   secrets: (c) => [c.routing_key],
-  mask: (c) => ({ ...c, routing_key: maskToken(c.routing_key) }),
+  mask: (c) => ({ ...c, routing_key: MASKED }),
   unrouted: (c) => c.match_unrouted,
   create: (c, deps) => new PagerDutyNotifier({ routingKey: c.routing_key, url: c.url, timeoutMs: deps.timeoutMs, now: deps.now, logger: deps.logger }),
 };
