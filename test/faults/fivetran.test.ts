@@ -275,7 +275,8 @@ describe("credentials rotated", () => {
     const r = await rig.cycle();
     expect(r.outcome).toBe("failure");
     expect(r.error?.message).toContain("FIVETRAN_API_KEY");
-    expect(r.requests).toBe(0);
+    // The one rejected request is counted (a 401 is not retried).
+    expect(r.requests).toBe(1);
     expect(firingKeys()).toEqual(before);
     expect(sim.stats.requests.connections).toBeGreaterThan(0);
     await rig.cycle();
