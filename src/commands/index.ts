@@ -5,10 +5,11 @@ import { demoCommand } from "./demo.js";
 import { onceCommand } from "./once.js";
 import { runCommand } from "./run.js";
 import { simulateCommand } from "./simulate.js";
+import { statusCommand } from "./status.js";
 import { webhooksCommand } from "./webhooks.js";
 
 /** Every `syncwatch <command>`, in the order `syncwatch --help` lists them. */
-export const COMMANDS: readonly Command[] = [runCommand, onceCommand, checkConfigCommand, demoCommand, simulateCommand, webhooksCommand];
+export const COMMANDS: readonly Command[] = [runCommand, onceCommand, checkConfigCommand, demoCommand, simulateCommand, webhooksCommand, statusCommand];
 
 /** The command called `name`, if there is one. */
 export function findCommand(name: string): Command | undefined {
