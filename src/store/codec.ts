@@ -59,7 +59,7 @@ export function* encodeStatePieces(
     hold_until: state.hold_until,
     missing: state.missing ?? [],
     outbox: state.outbox ?? null,
-    history: state.history ?? [],
+    ...(state.history === undefined ? {} : { history: state.history }),
     health: { baseline_done: h.baseline_done, last_success_at: h.last_success_at, alerts: [...h.alerts.values()] },
   });
   // Reopen the health object to append the connections to it.
@@ -225,7 +225,8 @@ export function decodeStateFile(text: string): { state: PersistedState; journal:
       outbox: doc.outbox ?? null,
       hold_until: typeof doc.hold_until === "number" ? doc.hold_until : null,
       missing: decodeMissing(doc.missing),
-      history: parseHistory(doc.history),
+      // Files of earlier releases have none.
+      ...(Array.isArray(doc.history) ? { history: parseHistory(doc.history) } : {}),
     },
     journal: typeof doc.journal === "string" ? doc.journal : null,
     account: decodeAccount(doc.account),

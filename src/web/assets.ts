@@ -42,7 +42,8 @@ h2 { font-size: 17px; margin: 20px 0 8px; }
 .card a { display: block; background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px; text-decoration: none; color: var(--fg); }
 .card .n { display: block; font-size: 26px; font-weight: 700; font-variant-numeric: tabular-nums; }
 .card .label { color: var(--muted); }
-.card.critical .n { color: var(--crit); } .card.warning .n { color: var(--warn); } .card.held .n { color: var(--held); }
+.card-critical .n { color: var(--crit); } .card-warning .n { color: var(--warn); } .card-held .n { color: var(--held); }
+.since { white-space: nowrap; }
 .breakdown { display: grid; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); gap: 12px; }
 .box { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 4px 14px 10px; }
 .box h2 { font-size: 15px; margin: 8px 0; }
@@ -93,6 +94,9 @@ tr.is-held { opacity: 0.8; }
   .snapshot { grid-template-columns: 1fr; } .snapshot dd { margin-bottom: 6px; }
 }
 `;
+
+/** The page's icon: a small green dot (served, so no browser asks for a missing /favicon.ico). */
+export const FAVICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><circle cx="8" cy="8" r="6" fill="#137333"/></svg>`;
 
 /**
  * The page's script: filters apply on change; every few seconds the page is fetched again and its live regions

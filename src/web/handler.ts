@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import { answerApi } from "./api.js";
-import { APP_CSS, APP_JS } from "./assets.js";
+import { APP_CSS, APP_JS, FAVICON_SVG } from "./assets.js";
 import { basicAuthCheck, CHALLENGE } from "./auth.js";
 import { renderConnection } from "./connection-page.js";
 import { SECURITY_HEADERS } from "./headers.js";
@@ -53,6 +53,7 @@ export function createWebHandler(opts: WebHandlerOptions): (req: IncomingMessage
     }
     if (path === "/assets/app.css") return asset(res, req, "text/css; charset=utf-8", APP_CSS);
     if (path === "/assets/app.js") return asset(res, req, "text/javascript; charset=utf-8", APP_JS);
+    if (path === "/assets/icon.svg") return asset(res, req, "image/svg+xml", FAVICON_SVG);
     const view = opts.view();
     if (path === "/") {
       if (view === null) return notReady(res, req);

@@ -64,7 +64,7 @@ function watcherLine(view: StatusView, now: number): Html {
 function cards(view: StatusView): Html {
   const c = view.counts;
   const card = (cls: string, n: number, label: string, href: string): Html =>
-    html`<li class="card ${cls}"><a href="${href}"><span class="n">${num(n)}</span> <span class="label">${label}</span></a></li>`;
+    html`<li class="card card-${cls}"><a href="${href}"><span class="n">${num(n)}</span> <span class="label">${label}</span></a></li>`;
   return html`<ul class="cards" aria-label="At a glance">
     ${card("firing", c.firing, "firing", "/")}
     ${card("critical", c.by_severity.critical, "critical", "/?severity=critical")}
@@ -198,7 +198,7 @@ function row(a: AlertView, now: number): Html {
   <td data-label="Connection">${self ? html`<strong>syncwatch</strong> <span class="svc">the watcher itself</span>` : html`<a href="/connections/${encodeURIComponent(a.connection_id)}">${name}</a> <span class="svc">${a.service}</span>`}</td>
   <td data-label="Destination">${groupLabel(a.group_id, a.group_name)}${a.group_name ? html` <span class="id">${a.group_id}</span>` : null}</td>
   <td data-label="Condition"><code>${a.condition}</code></td>
-  <td data-label="Since">${agoTag(a.started_at, now)}</td>
+  <td data-label="Since" class="since">${agoTag(a.started_at, now)}</td>
   <td data-label="What is wrong" class="what">${a.summary}</td>
   <td data-label="Sent?">${a.held ? html`<span class="held held-${a.held}">${HELD_TEXT[a.held]}</span>` : html`<span class="sent">Sent</span>`}</td>
   <td data-label="Fivetran">${a.connection_url ? html`<a href="${a.connection_url}" rel="noopener noreferrer" target="_blank">Open<span class="vh"> ${name} in Fivetran</span></a>` : html`<span class="muted">n/a</span>`}</td>

@@ -3,7 +3,7 @@ import { formatDuration, formatTime } from "../health/format.js";
 import { html, type Html } from "./html.js";
 
 /** Where the shared assets are served (versioned, so a new release is never served a cached old script). */
-export function assetPath(name: "app.css" | "app.js", version: string): string {
+export function assetPath(name: "app.css" | "app.js" | "icon.svg", version: string): string {
   return `/assets/${name}?v=${encodeURIComponent(version)}`;
 }
 
@@ -15,6 +15,7 @@ export function layout(opts: { title: string; version: string; main: Html; refre
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${opts.title}</title>
+<link rel="icon" href="${assetPath("icon.svg", opts.version)}" type="image/svg+xml">
 <link rel="stylesheet" href="${assetPath("app.css", opts.version)}">
 <script src="${assetPath("app.js", opts.version)}" defer></script>
 </head>

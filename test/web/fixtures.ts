@@ -1,0 +1,44 @@
+// Builds status views the way the daemon does (diff a cycle, then publish), for the page and API tests.
+import { compareAlerts, toAlert, type ConnectionSnapshot, type HealthState } from "../../src/health/index.js";
+import { appendHistory, type HistoryEntry } from "../../src/health/history.js";
+import { StatusBoard, publishStatus, type PublishContext } from "../../src/web/index.js";
+import { afterBaseline, cycle, HOUR, MIN, snap, T0 } from "../health/fixtures.js";
+
+export { HOUR, MIN, T0, snap };
+
+/** A name a hostile connection could carry. */
+export const HOSTILE = `<img src=x onerror=alert(1)>`;
+
+/** A small account: c1 broken (g1), c2 failing with a hostile schema (g2), c3 stale (g1), c4 fine, c5 paused. */
+export function account(): ConnectionSnapshot[] {
+  return [
+    snap({ id: "c1", group_id: "g1", schema: "sf_prod", setup_state: "broken" }),
+    snap({ id: "c2", group_id: "g2", service: "postgres", schema: HOSTILE, failed_at: T0 - 5 * MIN }),
+    snap({ id: "c3", group_id: "g1", service: "stripe", schema: "stripe_eu", succeeded_at: T0 - 10 * HOUR }),
+    snap({ id: "c4", group_id: "g2", service: "hubspot", schema: "hubspot_main" }),
+    snap({ id: "c5", group_id: "g2", service: "jira", schema: "jira_ops", paused: true, sync_state: "paused" }),
+  ];
+}
+
+/** The watcher-like state after judging `snaps` at `now` (what `Watcher` holds after a cycle). */
+export function judged(snaps: ConnectionSnapshot[], now = T0, prev: HealthState = afterBaseline(), history: readonly HistoryEntry[] = []) {
+  const result = cycle(prev, snaps, now);
+  const health = result.next;
+  return {
+    health,
+    history: appendHistory(history, result.events, now),
+    firing: () =>
+      [...health.alerts.values()]
+        .filter((r) => r.phase === "firing")
+        .map((r) => toAlert(r, health.connections.get(r.connection_id)?.snapshot, "firing", now))
+        .sort(compareAlerts),
+  };
+}
+
+/** A board published from `snaps` as the daemon publishes after a successful cycle. */
+export function boardOf(snaps: ConnectionSnapshot[] = account(), ctx: Partial<PublishContext> = {}, now = T0): StatusBoard {
+  const board = new StatusBoard();
+  const report = { outcome: "success" as const, error: null, connections: snaps.length, rejected: 0, requests: 1, fired: 0, resolved: 0, durationMs: 1200, holdUntil: null };
+  publishStatus(board, judged(snaps, now), report, now, { startedAt: now - HOUR, silences: [], rateLimitRemaining: () => 19_000, ...ctx });
+  return board;
+}
