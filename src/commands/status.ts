@@ -171,13 +171,13 @@ function render(r: Reading, now: number): string {
     if (list) list.push(a);
     else groups.set(key, [a]);
   }
-  const head = ["SEVERITY", "CONDITION", "CONNECTION", "SINCE", "SENT?", "WHAT"];
+  const head = ["SEVERITY", "CONDITION", "CONNECTION", "SINCE", "HELD BACK", "WHAT"];
   const cells = (a: AlertItem): string[] => [
     a.severity,
     a.condition,
     a.connection_id === "" ? "syncwatch" : `${a.schema || a.connection_id}${a.service ? ` (${a.service})` : ""}`,
     formatDuration(Math.max(0, now - Date.parse(a.started_at))),
-    a.held ? `held: ${a.held}` : "sent",
+    a.held ?? "-",
     a.summary,
   ];
   const all = r.alerts.map(cells);

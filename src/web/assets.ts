@@ -78,15 +78,21 @@ tr.is-held { opacity: 0.8; }
 .snapshot dt { color: var(--muted); } .snapshot dd { margin: 0; overflow-wrap: anywhere; } .snapshot ul { margin: 0; padding-left: 18px; }
 @media (max-width: 760px) {
   body { font-size: 15px; }
-  main { padding: 10px 10px 24px; }
+  main { padding: 10px 10px 24px; display: flex; flex-direction: column; }
+  /* On a phone the alerts come first; the breakdowns follow them. */
+  main > .breakdown { order: 10; margin-top: 16px; }
+  .cards { grid-template-columns: repeat(3, 1fr); gap: 6px; }
+  .card a { padding: 6px 8px; }
+  .card .n { font-size: 20px; }
+  .card .label { font-size: 12px; }
   header.site { padding: 8px 10px; }
   .live-status { margin-left: 0; width: 100%; order: 3; }
   .alerts-table thead, .history-table thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
   .alerts-table, .alerts-table tbody, .alerts-table tr, .alerts-table td,
   .history-table, .history-table tbody, .history-table tr, .history-table td { display: block; width: 100%; }
   .alerts-table tr, .history-table tr { border-bottom: 6px solid var(--bg); padding: 6px 0; }
-  .alerts-table td, .history-table td { border: 0; padding: 3px 10px; display: grid; grid-template-columns: 7.5em 1fr; gap: 8px; }
-  .alerts-table td::before, .history-table td::before { content: attr(data-label); color: var(--muted); font-size: 13px; }
+  .alerts-table td, .history-table td { border: 0; padding: 3px 10px 3px 8.5em; position: relative; min-height: 1.6em; }
+  .alerts-table td::before, .history-table td::before { content: attr(data-label); color: var(--muted); font-size: 13px; position: absolute; left: 12px; width: 7.5em; }
   tr.sev-critical td:first-child, tr.sev-warning td:first-child { box-shadow: none; }
   tr.sev-critical { box-shadow: inset 4px 0 var(--crit); } tr.sev-warning { box-shadow: inset 4px 0 var(--warn); }
   .what { min-width: 0; }

@@ -58,7 +58,7 @@ export function createWebHandler(opts: WebHandlerOptions): (req: IncomingMessage
     if (path === "/") {
       if (view === null) return notReady(res, req);
       const { query, problems } = parseAlertQuery(url.searchParams);
-      send(res, req, 200, HTML_TYPE, renderIndex(view, query, problems, pageOpts()));
+      send(res, req, 200, HTML_TYPE, renderIndex(view, query, problems, { ...pageOpts(), refreshSeconds: refreshOf(url.searchParams, refreshSeconds) }));
       return;
     }
     const conn = /^\/connections\/([^/]+)$/.exec(path);
@@ -96,6 +96,13 @@ export function createWebHandler(opts: WebHandlerOptions): (req: IncomingMessage
       else res.destroy();
     }
   };
+}
+
+/** `?refresh=N` (2 to 3600 seconds, or 0 for never) for a wall display or a slow link; otherwise the default. */
+function refreshOf(params: URLSearchParams, fallback: number): number {
+  const n = Number(params.get("refresh") ?? Number.NaN);
+  if (n === 0) return 0;
+  return Number.isInteger(n) && n >= 2 && n <= 3600 ? n : fallback;
 }
 
 const HTML_TYPE = "text/html; charset=utf-8";

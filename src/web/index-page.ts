@@ -24,11 +24,11 @@ export function renderIndex(view: StatusView, query: AlertQuery, problems: reado
   <h1 id="h-summary">${headline(view)}</h1>
   ${watcherLine(view, opts.now)}
   ${cards(view)}
-  <div class="breakdown">
-    ${byCondition(view)}
-    ${byGroup(view)}
-    ${connectionStates(view)}
-  </div>
+</section>
+<section id="breakdown" class="breakdown" data-live aria-label="Firing alerts by condition and destination, connections by state">
+  ${byCondition(view)}
+  ${byGroup(view)}
+  ${connectionStates(view)}
 </section>
 ${filterForm(view, query)}
 ${problems.length > 0 ? html`<p class="problem" role="alert">Ignored: ${problems.join("; ")}</p>` : null}
@@ -149,6 +149,7 @@ function filterForm(view: StatusView, q: AlertQuery): Html {
   <label>Held back <select name="held">${held.map(([v, l]) => option(v, l, (q.held ?? "") === v))}</select></label>
   <label class="grow">Search <input type="search" name="q" value="${q.q}" placeholder="connection, service, message…"></label>
   <label>Sort <select name="sort">${SORTS.map(([v, l]) => option(v, l, v === sortValue))}</select></label>
+  ${q.refresh !== null ? html`<input type="hidden" name="refresh" value="${q.refresh}">` : null}
   <span class="actions"><button type="submit">Apply</button> <a href="/" class="clear">Clear filters</a></span>
 </form>`;
 }
@@ -172,7 +173,7 @@ const COLUMNS: readonly [SortKey | null, string][] = [
   ["condition", "Condition"],
   ["since", "Since"],
   [null, "What is wrong"],
-  [null, "Sent?"],
+  [null, "Held back"],
   [null, "Fivetran"],
 ];
 
@@ -200,7 +201,7 @@ function row(a: AlertView, now: number): Html {
   <td data-label="Condition"><code>${a.condition}</code></td>
   <td data-label="Since" class="since">${agoTag(a.started_at, now)}</td>
   <td data-label="What is wrong" class="what">${a.summary}</td>
-  <td data-label="Sent?">${a.held ? html`<span class="held held-${a.held}">${HELD_TEXT[a.held]}</span>` : html`<span class="sent">Sent</span>`}</td>
+  <td data-label="Held back">${a.held ? html`<span class="held held-${a.held}">${HELD_TEXT[a.held]}</span>` : html`<span class="sent">no</span>`}</td>
   <td data-label="Fivetran">${a.connection_url ? html`<a href="${a.connection_url}" rel="noopener noreferrer" target="_blank">Open<span class="vh"> ${name} in Fivetran</span></a>` : html`<span class="muted">n/a</span>`}</td>
 </tr>`;
 }

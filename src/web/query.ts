@@ -17,6 +17,8 @@ export interface AlertQuery {
   desc: boolean;
   limit: number;
   offset: number;
+  /** The page's `refresh` parameter, kept in its links (null: none given). */
+  refresh: number | null;
 }
 
 /** One page of the filtered, ordered alerts. */
@@ -68,9 +70,14 @@ export function parseAlertQuery(params: URLSearchParams, defaultLimit = 100): { 
   const limit = whole(params.get("limit"), defaultLimit, 1, MAX_LIMIT, "limit", problems);
   const offset = whole(params.get("cursor"), 0, 0, Number.MAX_SAFE_INTEGER, "cursor", problems);
   return {
-    query: { group_id: list("group_id"), severity, condition: list("condition"), held, q: (params.get("q") ?? "").trim(), sort, desc, limit, offset },
+    query: { group_id: list("group_id"), severity, condition: list("condition"), held, q: (params.get("q") ?? "").trim(), sort, desc, limit, offset, refresh: refreshParam(params.get("refresh")) },
     problems,
   };
+}
+
+function refreshParam(raw: string | null): number | null {
+  const n = Number(raw ?? Number.NaN);
+  return raw !== null && raw !== "" && Number.isInteger(n) && n >= 0 ? n : null;
 }
 
 function whole(raw: string | null, fallback: number, min: number, max: number, name: string, problems: string[]): number {
@@ -125,5 +132,6 @@ export function queryParams(q: AlertQuery, change: Partial<AlertQuery> = {}, def
   if (v.sort !== "severity" || v.desc) p.set("sort", `${v.desc ? "-" : ""}${v.sort}`);
   if (v.limit !== defaultLimit) p.set("limit", String(v.limit));
   if (v.offset > 0) p.set("cursor", String(v.offset));
+  if (v.refresh !== null) p.set("refresh", String(v.refresh));
   return p;
 }
