@@ -95,9 +95,14 @@ async function cycleAfter(since: number, timeoutMs = 20_000): Promise<void> {
   throw new Error(`no successful cycle after ${new Date(since).toISOString()}; daemon output:\n${daemon.output().slice(-3000)}`);
 }
 
+/** Evaluates an expression in the page (as text: this project's TypeScript has no DOM types). */
+async function inPage<T>(page: Page, expression: string): Promise<T> {
+  return page.evaluate<T>(expression);
+}
+
 /** The firing rows shown on the page, as "id/condition" keys. */
 async function rows(page: Page): Promise<string[]> {
-  return (await page.locator("#alerts tbody tr").evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-key") ?? ""))).sort();
+  return (await inPage<string[]>(page, `[...document.querySelectorAll("#alerts tbody tr")].map((tr) => tr.getAttribute("data-key") ?? "")`)).sort();
 }
 
 beforeAll(async () => {
@@ -152,17 +157,18 @@ describe("the status page in a browser", () => {
     ]);
     await cycleAfter(changedAt);
     const refreshes = Number((await page.getAttribute("body", "data-refreshes")) ?? 0);
-    await page.waitForFunction((n) => Number(document.body.getAttribute("data-refreshes") ?? 0) > n + 1, refreshes, { timeout: 15_000 });
+    // Two refreshes later the page shows at least the cycle after the change.
+    await expect.poll(async () => Number((await page.getAttribute("body", "data-refreshes")) ?? 0), { timeout: 15_000 }).toBeGreaterThan(refreshes + 1);
     const shown = await rows(page);
     expect(shown).toEqual(await truthFiring());
     expect(shown).toEqual(expect.arrayContaining([`${a}/setup_broken`, `${b}/sync_failed`, `${c}/update_delayed`, `${d}/warning:resync_table_warning`, `${e}/task:reconnect`]));
     // Refreshed in place: still the same document, the filters form untouched.
-    expect(await page.evaluate(() => performance.getEntriesByType("navigation").length)).toBe(1);
+    expect(await inPage<number>(page, `performance.getEntriesByType("navigation").length`)).toBe(1);
 
     const fixedAt = Date.now();
     await sim_([{ action: "fix", id: a }]);
     await cycleAfter(fixedAt);
-    await page.waitForFunction((key) => !document.querySelector(`#alerts tr[data-key="${key}"]`), `${a}/setup_broken`, { timeout: 15_000 });
+    await expect.poll(() => page.locator(`#alerts tr[data-key="${a}/setup_broken"]`).count(), { timeout: 15_000 }).toBe(0);
     expect(await rows(page)).toEqual(await truthFiring());
     await page.close();
   });
@@ -199,7 +205,7 @@ describe("the status page in a browser", () => {
     await since.focus();
     await Promise.all([page.waitForURL(/sort=-since/), page.keyboard.press("Enter")]);
     await expect.poll(() => page.locator("#alerts th[aria-sort]").textContent()).toContain("Since");
-    const times = await page.locator("#alerts tbody td.since time").evaluateAll((ts) => ts.map((t) => Date.parse(t.getAttribute("datetime") ?? "")));
+    const times = await inPage<number[]>(page, `[...document.querySelectorAll("#alerts tbody td.since time")].map((t) => Date.parse(t.getAttribute("datetime")))`);
     expect(times).toEqual([...times].sort((x, y) => y - x));
     await page.close();
   });
@@ -239,7 +245,7 @@ describe("the status page in a browser", () => {
       await page.setViewportSize({ width, height });
       await page.goto(`${base}/`);
       // Nothing wider than the screen: on a phone the table turns into cards.
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      expect(await inPage<number>(page, "document.documentElement.scrollWidth")).toBeLessThanOrEqual(width);
       if (dir) await page.screenshot({ path: join(dir, `${name}.png`) });
       await page.close();
     }
