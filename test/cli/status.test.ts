@@ -6,10 +6,10 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Metrics, startHttpServer, type HttpServer } from "../../src/metrics/index.js";
 import { SimAccount, startSimulator } from "../../src/simulator/index.js";
-import { createWebHandler, StatusBoard } from "../../src/web/index.js";
+import { createWebHandler } from "../../src/web/index.js";
 import { runCli } from "../helpers/cli.js";
 import { healthyIds } from "../helpers/sim.js";
-import { boardOf, snap } from "../web/fixtures.js";
+import { boardOf, snap, type ViewSource } from "../web/fixtures.js";
 
 const KEY = "k";
 const SECRET = "status-secret-never-shown";
@@ -34,7 +34,7 @@ afterAll(async () => {
   await sim.close();
 });
 
-async function serve(board: StatusBoard, password: string | null = null): Promise<string> {
+async function serve(board: ViewSource, password: string | null = null): Promise<string> {
   const server = await startHttpServer({
     host: "127.0.0.1",
     port: 0,

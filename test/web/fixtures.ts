@@ -1,7 +1,7 @@
 // Builds status views the way the daemon does (diff a cycle, then publish), for the page and API tests.
 import { compareAlerts, toAlert, type ConnectionSnapshot, type HealthState } from "../../src/health/index.js";
 import { appendHistory, type HistoryEntry } from "../../src/health/history.js";
-import { StatusBoard, publishStatus, type PublishContext } from "../../src/web/index.js";
+import { StatusViews, type StatusView, type StatusViewsOptions } from "../../src/web/index.js";
 import { afterBaseline, cycle, HOUR, MIN, snap, T0 } from "../health/fixtures.js";
 
 export { HOUR, MIN, T0, snap };
@@ -35,10 +35,30 @@ export function judged(snaps: ConnectionSnapshot[], now = T0, prev: HealthState 
   };
 }
 
-/** A board published from `snaps` as the daemon publishes after a successful cycle. */
-export function boardOf(snaps: ConnectionSnapshot[] = account(), ctx: Partial<PublishContext> = {}, now = T0): StatusBoard {
-  const board = new StatusBoard();
-  const report = { outcome: "success" as const, error: null, connections: snaps.length, rejected: 0, requests: 1, fired: 0, resolved: 0, durationMs: 1200, holdUntil: null };
-  publishStatus(board, judged(snaps, now), report, now, { startedAt: now - HOUR, silences: [], rateLimitRemaining: () => 19_000, ...ctx });
-  return board;
+/** Where the page and the API get their view (what `App.status` is). */
+export interface ViewSource {
+  view(): StatusView | null;
+}
+
+/** Nothing published yet: the state is still loading. */
+export const NOT_READY: ViewSource = { view: () => null };
+
+/** The view of `snaps` judged at `now`, as the daemon shows it after a successful cycle. */
+export function boardOf(snaps: ConnectionSnapshot[] = account(), opts: Partial<StatusViewsOptions> = {}, now = T0): ViewSource {
+  const state = judged(snaps, now);
+  const lastCycle = {
+    outcome: "success" as const,
+    error: null,
+    startedAt: now - 1200,
+    connections: snaps.length,
+    rejected: 0,
+    requests: 1,
+    fired: 0,
+    resolved: 0,
+    durationMs: 1200,
+    holdUntil: null,
+    apiBudget: 19_000,
+  };
+  const published = { health: state.health, lastCycle, firing: state.firing(), history: state.history };
+  return new StatusViews({ published: () => published, startedAt: now - HOUR, silences: [], now: () => now, ...opts });
 }

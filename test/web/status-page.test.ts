@@ -2,15 +2,15 @@
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { Metrics, startHttpServer, type HttpServer } from "../../src/metrics/index.js";
-import { createWebHandler, StatusBoard } from "../../src/web/index.js";
-import { account, boardOf, HOSTILE, snap, T0 } from "./fixtures.js";
+import { createWebHandler } from "../../src/web/index.js";
+import { account, boardOf, HOSTILE, NOT_READY, snap, T0, type ViewSource } from "./fixtures.js";
 
 const servers: HttpServer[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-async function serve(board: StatusBoard, password: string | null = null): Promise<string> {
+async function serve(board: ViewSource, password: string | null = null): Promise<string> {
   const server = await startHttpServer({
     host: "127.0.0.1",
     port: 0,
@@ -32,19 +32,19 @@ async function json(url: string, init?: RequestInit): Promise<{ status: number; 
 type Item = { connection_id: string; condition: string; severity: string; held: string | null; group_id: string; connection_url: string | null };
 
 describe("GET /api/v1/alerts", () => {
-  it("lists the firing alerts, most severe first, in the webhook payload's fields", async () => {
+  it("lists the firing alerts, most severe first (then by schema), in the webhook payload's fields", async () => {
     const url = await serve(boardOf());
     const { status, body } = await json(`${url}/api/v1/alerts`);
     expect(status).toBe(200);
     const alerts = body.alerts as Item[];
-    expect(alerts.map((a) => `${a.severity} ${a.condition} ${a.connection_id}`)).toEqual(["critical setup_broken c1", "critical sync_failed c2", "warning stale c3"]);
+    expect(alerts.map((a) => `${a.severity} ${a.condition} ${a.connection_id}`)).toEqual(["critical sync_failed c2", "critical setup_broken c1", "warning stale c3"]);
     expect(body.total).toBe(3);
     expect(body.next_cursor).toBeNull();
     expect(Object.keys(alerts[0]!)).toEqual([
       "status", "connection_id", "condition", "severity", "group_id", "group_name", "service", "schema", "summary",
       "started_at", "resolved_at", "reason", "reminder", "connection_url", "runbook_url", "held",
     ]);
-    expect(alerts[0]!.connection_url).toBe("https://fivetran.com/dashboard/connectors/c1/status");
+    expect(alerts[1]!.connection_url).toBe("https://fivetran.com/dashboard/connectors/c1/status");
   });
 
   it("filters by group, severity and condition (a kind prefix too), and says which parameter it cannot use", async () => {
@@ -81,13 +81,13 @@ describe("GET /api/v1/alerts", () => {
     const board = boardOf(account(), { silences: [{ match: { group_id: ["g1"] }, until: undefined, comment: "maintenance" }] });
     const url = await serve(board);
     const all = (await json(`${url}/api/v1/alerts`)).body.alerts as Item[];
-    expect(all.map((a) => `${a.connection_id}:${a.held}`)).toEqual(["c1:silenced", "c2:null", "c3:silenced"]);
+    expect(all.map((a) => `${a.connection_id}:${a.held}`)).toEqual(["c2:null", "c1:silenced", "c3:silenced"]);
     const held = (await json(`${url}/api/v1/alerts?held=held`)).body.alerts as Item[];
     expect(held.map((a) => a.connection_id)).toEqual(["c1", "c3"]);
   });
 
   it("answers 503 before any state is published", async () => {
-    const url = await serve(new StatusBoard());
+    const url = await serve(NOT_READY);
     const { status, body } = await json(`${url}/api/v1/alerts`);
     expect(status).toBe(503);
     expect(body).toEqual({ error: { code: "not_ready", message: expect.any(String) as string } });
@@ -209,7 +209,7 @@ describe("safe to expose", () => {
   });
 
   it("shows a not-ready page (503) before the state is loaded", async () => {
-    const url = await serve(new StatusBoard());
+    const url = await serve(NOT_READY);
     const res = await fetch(`${url}/`);
     expect(res.status).toBe(503);
     expect(await res.text()).toContain("syncwatch is starting");
