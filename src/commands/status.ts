@@ -146,7 +146,7 @@ async function fromState(path: string, config: Config, now: number): Promise<Rea
   for (const rec of state.health.alerts.values()) {
     if (rec.phase !== "firing") continue;
     const a: AlertView = toAlert(rec, state.health.connections.get(rec.connection_id)?.snapshot, "firing", now);
-    alerts.push({ ...a, connection_url: a.connection_id === "" ? null : `https://fivetran.com/dashboard/connectors/${encodeURIComponent(a.connection_id)}/status`, held: held(a) });
+    alerts.push({ ...a, held: held(a) });
   }
   alerts.sort((x, y) => (x.severity === y.severity ? (x.connection_id < y.connection_id ? -1 : x.connection_id > y.connection_id ? 1 : 0) : x.severity === "critical" ? -1 : 1));
   const lastGood = state.health.last_success_at;

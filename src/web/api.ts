@@ -2,7 +2,7 @@
 import type { HistoryEntry } from "../health/history.js";
 import type { ConnectionSnapshot, ResolveReason, Severity } from "../health/model.js";
 import { parseAlertQuery, queryAlerts } from "./query.js";
-import type { AlertView, HeldReason, StatusView } from "./view.js";
+import { linkOf, type AlertView, type HeldReason, type StatusView } from "./view.js";
 
 /** An API answer: a status code and a JSON-able body. */
 export interface ApiAnswer {
@@ -48,7 +48,7 @@ export function alertJson(a: AlertView): AlertJson {
     resolved_at: iso(a.resolved_at),
     reason: a.reason,
     reminder: a.reminder,
-    connection_url: a.connection_url ?? null,
+    connection_url: linkOf(a),
     runbook_url: a.runbook_url ?? null,
     held: a.held ?? null,
   };

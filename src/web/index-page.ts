@@ -2,7 +2,7 @@
 import { html, type Html } from "./html.js";
 import { agoTag, layout, num, timeTag } from "./layout.js";
 import { queryAlerts, queryParams, type AlertQuery } from "./query.js";
-import type { AlertView, HeldReason, SortKey, StatusView } from "./view.js";
+import { linkOf, type AlertView, type HeldReason, type SortKey, type StatusView } from "./view.js";
 
 /** What the index page needs besides the view. */
 export interface PageOptions {
@@ -194,6 +194,7 @@ const HELD_TEXT: Record<HeldReason, string> = { silenced: "Silenced", inhibited:
 function row(a: AlertView, now: number): Html {
   const self = a.connection_id === "";
   const name = self ? "syncwatch" : a.schema || a.connection_id;
+  const link = linkOf(a);
   return html`<tr class="sev-${a.severity}${a.held ? " is-held" : ""}" data-key="${a.connection_id}/${a.condition}">
   <td data-label="Severity"><span class="sev sev-${a.severity}">${a.severity}</span></td>
   <td data-label="Connection">${self ? html`<strong>syncwatch</strong> <span class="svc">the watcher itself</span>` : html`<a href="/connections/${encodeURIComponent(a.connection_id)}">${name}</a> <span class="svc">${a.service}</span>`}</td>
@@ -202,7 +203,7 @@ function row(a: AlertView, now: number): Html {
   <td data-label="Since" class="since">${agoTag(a.started_at, now)}</td>
   <td data-label="What is wrong" class="what">${a.summary}</td>
   <td data-label="Held back">${a.held ? html`<span class="held held-${a.held}">${HELD_TEXT[a.held]}</span>` : html`<span class="sent">no</span>`}</td>
-  <td data-label="Fivetran">${a.connection_url ? html`<a href="${a.connection_url}" rel="noopener noreferrer" target="_blank">Open<span class="vh"> ${name} in Fivetran</span></a>` : html`<span class="muted">n/a</span>`}</td>
+  <td data-label="Fivetran">${link ? html`<a href="${link}" rel="noopener noreferrer" target="_blank">Open<span class="vh"> ${name} in Fivetran</span></a>` : html`<span class="muted">n/a</span>`}</td>
 </tr>`;
 }
 

@@ -45,8 +45,6 @@ export interface ViewInput {
   held?: (alert: Alert) => HeldReason | null;
   /** Group names by id, where known. */
   group_names?: ReadonlyMap<string, string>;
-  /** The Fivetran dashboard link of a connection. */
-  connection_url?: (connectionId: string) => string;
 }
 
 /** The watcher's own health, as one word and a sentence. */
@@ -90,6 +88,11 @@ export function defaultConnectionUrl(id: string): string {
   return `https://fivetran.com/dashboard/connectors/${encodeURIComponent(id)}/status`;
 }
 
+/** Where to act on an alert: its own link when it carries one, else the default; null for the watcher's own alert. */
+export function linkOf(a: AlertView): string | null {
+  return a.connection_url ?? (a.connection_id === WATCHER_CONNECTION_ID ? null : defaultConnectionUrl(a.connection_id));
+}
+
 /** An immutable view of the watcher after one cycle. */
 export class StatusView {
   readonly at: number;
@@ -97,14 +100,13 @@ export class StatusView {
   readonly cycle: CycleInfo | null;
   readonly lastSuccessAt: number | null;
   readonly rateLimitRemaining: number | null;
-  /** Firing alerts, most severe first, with `held`, `group_name` and `connection_url` filled in. */
+  /** Firing alerts, most severe first, with `held` and `group_name` filled in where known (links: `linkOf`). */
   readonly alerts: readonly AlertView[];
   readonly counts: Counts;
   readonly watcher: WatcherHealth;
   readonly history: readonly HistoryEntry[];
   private readonly connections: ReadonlyMap<string, ConnectionRecord>;
   private readonly groupNames: ReadonlyMap<string, string>;
-  private readonly urlOf: (id: string) => string;
   private readonly sorted = new Map<string, readonly AlertView[]>();
   private haystacks: Map<AlertView, string> | null = null;
 
@@ -117,15 +119,14 @@ export class StatusView {
     this.history = input.history;
     this.connections = input.health.connections;
     this.groupNames = input.group_names ?? new Map();
-    this.urlOf = input.connection_url ?? defaultConnectionUrl;
-    const held = input.held ?? (() => null);
-    this.alerts = input.firing.map((a) => ({
-      ...a,
-      group_name: a.group_name ?? (a.group_id === "" ? null : (this.groupNames.get(a.group_id) ?? null)),
-      connection_url: a.connection_url ?? (a.connection_id === WATCHER_CONNECTION_ID ? null : this.urlOf(a.connection_id)),
-      runbook_url: a.runbook_url ?? null,
-      held: a.held ?? held(a),
-    }));
+    const heldOf = input.held ?? (() => null);
+    // The published alerts themselves, copied only where something is added (most are not: at 100,000 firing alerts
+    // a copy of each cost more than the rest of the view).
+    this.alerts = input.firing.map((a) => {
+      const held = a.held ?? heldOf(a);
+      const groupName = a.group_name ?? (a.group_id === "" ? null : (this.groupNames.get(a.group_id) ?? null));
+      return held === (a.held ?? null) && groupName === (a.group_name ?? null) ? a : { ...a, held, group_name: groupName };
+    });
     this.counts = count(this.alerts, input.health);
     this.watcher = watcherHealth(this);
   }
@@ -135,11 +136,9 @@ export class StatusView {
     const name = `${key}:${desc}`;
     let list = this.sorted.get(name);
     if (list === undefined) {
-      // The base order (most severe first, then connection id, then condition) breaks ties.
-      const base = new Map(this.alerts.map((a, i) => [a, i]));
+      // Array.prototype.sort is stable: ties keep the base order (most severe first, then schema, connection, condition).
       const by = COMPARE[key];
-      const sorted = [...this.alerts].sort((x, y) => by(x, y) || base.get(x)! - base.get(y)!);
-      if (desc) sorted.reverse();
+      const sorted = [...this.alerts].sort(desc ? (x, y) => by(y, x) : by);
       this.sorted.set(name, (list = sorted));
     }
     return list;
@@ -161,7 +160,7 @@ export class StatusView {
     return {
       record,
       group_name: groupId === null ? null : (this.groupNames.get(groupId) ?? null),
-      connection_url: this.urlOf(id),
+      connection_url: defaultConnectionUrl(id),
       alerts: this.alerts.filter((a) => a.connection_id === id),
       history: this.history.filter((h) => h.connection_id === id).reverse(),
     };
