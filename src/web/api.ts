@@ -1,6 +1,7 @@
 // The read-only JSON API under /api/v1/: alerts, one connection, status. Answers from the published view only.
 import type { HistoryEntry } from "../health/history.js";
-import type { ConnectionSnapshot, ResolveReason, Severity } from "../health/model.js";
+import type { ConnectionSnapshot } from "../health/model.js";
+import { toWebhookAlert, type WebhookAlert } from "../notify/webhook/payload.js";
 import { parseAlertQuery, queryAlerts } from "./query.js";
 import { linkOf, type AlertView, type HeldReason, type StatusView } from "./view.js";
 
@@ -12,21 +13,9 @@ export interface ApiAnswer {
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
-/** One firing alert: the JSON webhook's alert fields (SPEC §3) plus `held`. */
-export interface AlertJson {
-  status: "firing" | "resolved";
-  connection_id: string;
-  condition: string;
-  severity: Severity;
-  group_id: string;
+/** One firing alert: the JSON webhook's alert (SPEC §3, built by the same function) plus where to act and `held`. */
+export interface AlertJson extends WebhookAlert {
   group_name: string | null;
-  service: string;
-  schema: string;
-  summary: string;
-  started_at: string;
-  resolved_at: string | null;
-  reason: ResolveReason | null;
-  reminder: boolean;
   connection_url: string | null;
   runbook_url: string | null;
   held: HeldReason | null;
@@ -35,19 +24,8 @@ export interface AlertJson {
 /** An alert in its JSON form (`AlertJson`). */
 export function alertJson(a: AlertView): AlertJson {
   return {
-    status: a.status,
-    connection_id: a.connection_id,
-    condition: a.condition,
-    severity: a.severity,
-    group_id: a.group_id,
+    ...toWebhookAlert(a),
     group_name: a.group_name ?? null,
-    service: a.service,
-    schema: a.schema,
-    summary: a.summary,
-    started_at: new Date(a.started_at).toISOString(),
-    resolved_at: iso(a.resolved_at),
-    reason: a.reason,
-    reminder: a.reminder,
     connection_url: linkOf(a),
     runbook_url: a.runbook_url ?? null,
     held: a.held ?? null,

@@ -2,14 +2,12 @@
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Metrics, startHttpServer, type HttpServer } from "../../src/metrics/index.js";
+import type { HttpServer } from "../../src/metrics/index.js";
 import { SimAccount, startSimulator } from "../../src/simulator/index.js";
-import { createWebHandler } from "../../src/web/index.js";
 import { runCli } from "../helpers/cli.js";
 import { healthyIds } from "../helpers/sim.js";
-import { boardOf, snap, type ViewSource } from "../web/fixtures.js";
+import { boardOf, serveStatus, snap, type ViewSource } from "../web/fixtures.js";
 
 const KEY = "k";
 const SECRET = "status-secret-never-shown";
@@ -35,15 +33,7 @@ afterAll(async () => {
 });
 
 async function serve(board: ViewSource, password: string | null = null): Promise<string> {
-  const server = await startHttpServer({
-    host: "127.0.0.1",
-    port: 0,
-    metrics: new Metrics({ version: "t" }),
-    live: () => true,
-    ready: () => true,
-    logger: pino({ level: "silent" }),
-    other: createWebHandler({ view: () => board.view(), password, version: "t" }),
-  });
+  const server = await serveStatus(board, password);
   servers.push(server);
   return server.url;
 }

@@ -1,12 +1,12 @@
 // End to end: a real Prometheus server scrapes `syncwatch run` watching the simulator; PromQL sees the account's truth.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { SimAccount, startSimulator } from "../../src/simulator/index.js";
 import { startCli, type Daemon } from "../helpers/cli.js";
+import { freePort } from "../helpers/ports.js";
 
 const KEY = "k";
 const SECRET = "prom-e2e-secret";
@@ -14,17 +14,6 @@ let sim: Awaited<ReturnType<typeof startSimulator>>;
 let daemon: Daemon;
 let prometheus: ChildProcess;
 let promUrl = "";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function query(expr: string): Promise<number | null> {
   const res = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);

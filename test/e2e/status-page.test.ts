@@ -2,13 +2,13 @@
 // the page's firing rows equal the simulator's truth after scripted changes and refresh in place, filters and sorting
 // work, a hostile connection name stays text, and Basic auth is asked for.
 import { mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SimAccount, startSimulator } from "../../src/simulator/index.js";
 import { startCli, type Daemon } from "../helpers/cli.js";
+import { freePort } from "../helpers/ports.js";
 import { healthyIds } from "../helpers/sim.js";
 
 const KEY = "k";
@@ -24,17 +24,6 @@ let context: BrowserContext;
 let base = "";
 let hostileId = "";
 const dialogs: string[] = [];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 interface TruthItem {
   id: string;

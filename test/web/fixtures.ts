@@ -1,7 +1,9 @@
 // Builds status views the way the daemon does (diff a cycle, then publish), for the page and API tests.
 import { compareAlerts, toAlert, type ConnectionSnapshot, type HealthState } from "../../src/health/index.js";
 import { appendHistory, type HistoryEntry } from "../../src/health/history.js";
-import { StatusViews, type StatusView, type StatusViewsOptions } from "../../src/web/index.js";
+import { pino } from "pino";
+import { Metrics, startHttpServer, type HttpServer } from "../../src/metrics/index.js";
+import { createWebHandler, StatusViews, type StatusView, type StatusViewsOptions } from "../../src/web/index.js";
 import { afterBaseline, cycle, HOUR, MIN, snap, T0 } from "../health/fixtures.js";
 
 export { HOUR, MIN, T0, snap };
@@ -61,4 +63,17 @@ export function boardOf(snaps: ConnectionSnapshot[] = account(), opts: Partial<S
   };
   const published = { health: state.health, lastCycle, firing: state.firing(), history: state.history };
   return new StatusViews({ published: () => published, startedAt: now - HOUR, silences: [], now: () => now, ...opts });
+}
+
+/** syncwatch's HTTP server on 127.0.0.1 serving `source` (with Basic auth when `password` is set); the caller closes it. */
+export function serveStatus(source: ViewSource, password: string | null = null, now?: () => number): Promise<HttpServer> {
+  return startHttpServer({
+    host: "127.0.0.1",
+    port: 0,
+    metrics: new Metrics({ version: "9.9.9" }),
+    live: () => true,
+    ready: () => true,
+    logger: pino({ level: "silent" }),
+    other: createWebHandler({ view: () => source.view(), password, version: "9.9.9", now }),
+  });
 }
