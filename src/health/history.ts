@@ -1,24 +1,16 @@
 // The alert history: a bounded list of the last fire and resolve events, oldest first (pure).
 import type { AlertEvent } from "./events.js";
-import type { ResolveReason, Severity } from "./model.js";
+import type { Alert } from "./model.js";
 
 /** How many events the history keeps by default; older ones are dropped first. */
 export const HISTORY_LIMIT = 5000;
 
-/** One fire or resolve event as the history keeps it (times in epoch ms). */
-export interface HistoryEntry {
+/** One fire or resolve event as the history keeps it: the alert's labels and summary, when, and which (epoch ms). */
+export interface HistoryEntry extends Pick<Alert, "connection_id" | "condition" | "severity" | "group_id" | "service" | "schema" | "summary" | "reason"> {
   /** Increases by one per entry across the history's whole life (a save appends what is after the last saved one). */
   seq: number;
   at: number;
   type: "firing" | "resolved";
-  connection_id: string;
-  condition: string;
-  severity: Severity;
-  group_id: string;
-  service: string;
-  schema: string;
-  summary: string;
-  reason: ResolveReason | null;
 }
 
 /** The history with this cycle's fire and resolve events appended (reminders are not history), cut to `limit`. */
