@@ -159,6 +159,11 @@ describe("the status page in a browser", () => {
     await cycleAfter(fixedAt);
     await expect.poll(() => page.locator(`#alerts tr[data-key="${a}/setup_broken"]`).count(), { timeout: 15_000 }).toBe(0);
     expect(await rows(page)).toEqual(await truthFiring());
+    // The connection's history has both events, as its page shows them.
+    const history = ((await (await fetch(`${base}/api/v1/connections/${a}`, { headers: AUTH })).json()) as { history: { event: string; condition: string }[] }).history;
+    expect(history.map((h) => `${h.event} ${h.condition}`)).toEqual(["resolved setup_broken", "firing setup_broken"]);
+    await page.goto(`${base}/connections/${a}`);
+    expect(await page.locator(".history-table tbody tr").count()).toBe(2);
     await page.close();
   });
 
