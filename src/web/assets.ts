@@ -151,6 +151,8 @@ export const APP_JS = `"use strict";
     fetch(location.href, { headers: { Accept: "text/html" }, credentials: "same-origin", cache: "no-store" })
       .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.text(); })
       .then(function (text) {
+        // The "starting" page has none of the real page's parts: load the real page once it is there.
+        if (body.hasAttribute("data-starting")) { location.reload(); return; }
         var doc = new DOMParser().parseFromString(text, "text/html");
         var regions = document.querySelectorAll("[data-live]");
         for (var i = 0; i < regions.length; i++) {

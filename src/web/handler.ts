@@ -84,7 +84,7 @@ export function createWebHandler(opts: WebHandlerOptions): (req: IncomingMessage
 
   const notReady = (res: ServerResponse, req: IncomingMessage): void => {
     const main = html`<section id="summary" data-live><h1>syncwatch is starting</h1><p class="empty">It has not loaded its state or finished a cycle yet. This page fills in by itself.</p></section>`;
-    send(res, req, 503, HTML_TYPE, layout({ title: "syncwatch: starting", version: opts.version, main, refreshSeconds }), { "Retry-After": "5" });
+    send(res, req, 503, HTML_TYPE, layout({ title: "syncwatch: starting", version: opts.version, main, refreshSeconds: Math.min(refreshSeconds || 5, 5), starting: true }), { "Retry-After": "5" });
   };
 
   return (req, res) => {

@@ -8,7 +8,7 @@ export function assetPath(name: "app.css" | "app.js" | "icon.svg", version: stri
 }
 
 /** A whole HTML document around `main`. */
-export function layout(opts: { title: string; version: string; main: Html; refreshSeconds: number }): string {
+export function layout(opts: { title: string; version: string; main: Html; refreshSeconds: number; starting?: boolean }): string {
   return `<!doctype html>\n${html`<html lang="en">
 <head>
 <meta charset="utf-8">
@@ -19,7 +19,7 @@ export function layout(opts: { title: string; version: string; main: Html; refre
 <link rel="stylesheet" href="${assetPath("app.css", opts.version)}">
 <script src="${assetPath("app.js", opts.version)}" defer></script>
 </head>
-<body data-refresh="${opts.refreshSeconds}">
+<body data-refresh="${opts.refreshSeconds}"${opts.starting ? html` data-starting` : null}>
 <a class="skip" href="#content">Skip to content</a>
 <header class="site">
   <a class="brand" href="/">syncwatch</a>

@@ -204,6 +204,9 @@ describe("safe to expose", () => {
     const url = await serve(NOT_READY);
     const res = await fetch(`${url}/`);
     expect(res.status).toBe(503);
-    expect(await res.text()).toContain("syncwatch is starting");
+    const page = await res.text();
+    expect(page).toContain("syncwatch is starting");
+    // Marked so that its script loads the real page as soon as there is one.
+    expect(page).toContain("<body data-refresh=\"5\" data-starting>");
   });
 });
