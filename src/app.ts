@@ -16,6 +16,7 @@ import type { PushInput } from "./webhooks/index.js";
 import { noChannelWarning } from "./cli/channel-variables.js";
 import { LISTEN_WORDS, listenProblem } from "./cli/listen-error.js";
 import { VERSION } from "./version.js";
+import { createWebHandler, StatusViews } from "./web/index.js";
 
 /** Every part of a running syncwatch, built from one config. */
 export interface App {
@@ -27,6 +28,8 @@ export interface App {
   logger: Logger;
   /** Re-sends firing alerts to the channels that need it (Alertmanager); `run` starts and stops it. */
   refresher: Refresher;
+  /** What the status page and the API read: the watcher's last published value, as a view. */
+  status: StatusViews;
   close(): Promise<void>;
 }
 
@@ -74,6 +77,8 @@ export function buildApp(loaded: LoadedConfig, logger: Logger, overrides: AppOve
     now: overrides.now,
     onAttempt: (channel, outcome) => metrics.notification(channel, outcome),
   });
+  const now = overrides.now ?? Date.now;
+  const status = new StatusViews({ published: () => (watcher.ready ? watcher.published : null), startedAt: now(), silences: config.alerts.silences, now });
   return {
     watcher,
     source,
@@ -81,6 +86,7 @@ export function buildApp(loaded: LoadedConfig, logger: Logger, overrides: AppOve
     channels: notifiers.map((n) => n.name),
     logger,
     refresher,
+    status,
     async close() {
       await Promise.allSettled([source.close?.(), ...notifiers.map((n) => n.close?.())]);
     },
@@ -136,6 +142,7 @@ async function runLocked(
       live: () => !stopping && scheduler.active,
       ready: () => app.watcher.ready,
       logger: logger.child({ component: "http" }),
+      other: createWebHandler({ view: () => app.status.view(), password: config.server.ui_password ?? null, version: VERSION, logger: logger.child({ component: "web" }) }),
     });
   } catch (err) {
     await app.close();
@@ -152,7 +159,7 @@ async function runLocked(
   }
   logger.info(
     { version: VERSION, schedule: config.schedule, metrics: `${server.url}/metrics`, state_file: config.state_file, api_url: config.fivetran.api_url },
-    `syncwatch ${VERSION} started: polling ${config.fivetran.api_url} on "${config.schedule}", metrics at ${server.url}/metrics`,
+    `syncwatch ${VERSION} started: polling ${config.fivetran.api_url} on "${config.schedule}", metrics at ${server.url}/metrics, status page at ${server.url}/`,
   );
   if (app.channels.length === 0) logger.warn(noChannelWarning());
   await app.watcher.init();

@@ -28,6 +28,7 @@ import {
   type HealthState,
   type LifecycleEvent,
 } from "./health/model.js";
+import { appendHistory, type HistoryEntry } from "./health/history.js";
 import type { Metrics } from "./metrics/index.js";
 import { deliver, emptyOutbox, enqueue, parseOutbox, queuedByChannel, routeAlerts, unroutedMatchers, type Outbox } from "./notify/index.js";
 import type { Notifier } from "./notify/types.js";
@@ -85,6 +86,8 @@ export interface Published {
   readonly lastCycle: Readonly<CycleReport> | null;
   /** Firing alerts (watcher_blind included), most severe first. */
   readonly firing: readonly Alert[];
+  /** The last fire and resolve events, oldest first (bounded; persisted with the state). */
+  readonly history: readonly HistoryEntry[];
 }
 
 /** What a cycle step hands the next: the state judged so far and what it produced. */
@@ -118,7 +121,7 @@ export class Watcher {
     this.now = deps.now ?? Date.now;
     this.startedAt = this.now();
     this.state = { health: emptyHealthState(), outbox: emptyOutbox(), hold_until: null };
-    this.current = { health: this.state.health, lastCycle: null, firing: [] };
+    this.current = { health: this.state.health, lastCycle: null, firing: [], history: [] };
   }
 
   /** True once the saved state has been loaded (or found absent). */
@@ -328,7 +331,7 @@ export class Watcher {
    */
   private async notify(judged: Judged, started: number, signal?: AbortSignal): Promise<void> {
     const outbox = this.plan(judged.events, started);
-    this.state = { ...this.state, health: judged.health, outbox };
+    this.state = { ...this.state, health: judged.health, outbox, history: appendHistory(this.state.history ?? [], judged.events, started) };
     await this.save();
     await this.send(signal);
     this.deps.metrics.queued?.(queuedByChannel(this.state.outbox));
@@ -415,6 +418,7 @@ export class Watcher {
     this.current = Object.freeze({
       health,
       lastCycle: lastCycle === null ? null : Object.freeze({ ...lastCycle }),
+      history: this.state.history ?? [],
       // Built on first read: a cycle nobody asks about pays nothing for it.
       get firing(): readonly Alert[] {
         return (firing ??= Object.freeze(firingAlerts(health, at)));

@@ -66,7 +66,7 @@ export const demoCommand: Command = {
               `most alerts arrive within seconds, long before the next poll (only staleness, which no event reports, waits for it).`,
             ]
           : []),
-        `Metrics: http://127.0.0.1:${port}/metrics   health: /healthz /readyz   state: ${stateDir}`,
+        `Status page: http://127.0.0.1:${port}/   metrics: /metrics   health: /healthz /readyz   state: ${stateDir}`,
         `Slack, email and webhook alerts go out too if SLACK_WEBHOOK_URL, SMTP_URL/ALERT_EMAIL_FROM/ALERT_EMAIL_TO or ALERT_WEBHOOK_URL are set.`,
         `Press Ctrl-C to stop.`,
         ``,

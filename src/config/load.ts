@@ -32,6 +32,7 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { variable: "SYNCWATCH_STATE_FILE", path: ["state_file"], secret: false },
   { variable: "SYNCWATCH_METRICS_PORT", path: ["server", "port"], secret: false, parse: toPort },
   { variable: "SYNCWATCH_METRICS_HOST", path: ["server", "host"], secret: false },
+  { variable: "SYNCWATCH_UI_PASSWORD", path: ["server", "ui_password"], secret: true },
   ...CHANNEL_LIST.flatMap((c) => c.env.map((e) => ({ variable: e.variable, path: ["channels", c.name, e.key], secret: e.secret, parse: e.parse }))),
   { variable: "FIVETRAN_WEBHOOK_SECRET", path: ["webhooks", "secret"], secret: true },
   { variable: "SYNCWATCH_WEBHOOK_PORT", path: ["webhooks", "port"], secret: false, parse: toPort },
@@ -124,6 +125,7 @@ export function collectSecrets(config: Config): string[] {
   add(api_secret);
   add(api_key);
   if (api_key && api_secret) add(Buffer.from(`${api_key}:${api_secret}`).toString("base64"));
+  add(config.server.ui_password);
   for (const channel of CHANNEL_LIST) {
     const c: unknown = config.channels[channel.name];
     if (c !== undefined) for (const secret of channel.secrets(c)) add(secret);
@@ -138,6 +140,7 @@ export function maskConfig(config: Config): Config {
   const f = copy.fivetran;
   if (f.api_key) f.api_key = maskToken(f.api_key);
   if (f.api_secret) f.api_secret = MASKED;
+  if (copy.server.ui_password) copy.server.ui_password = MASKED;
   const channels = copy.channels as Record<string, unknown>;
   for (const channel of CHANNEL_LIST) {
     const c = channels[channel.name];

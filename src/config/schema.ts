@@ -160,6 +160,8 @@ export const configSchema = z.strictObject({
     .strictObject({
       port: z.number().int().min(0).max(65535).default(9464),
       host: z.string().default("0.0.0.0"),
+      /** Asks for HTTP Basic auth (user `syncwatch`) on the status page `/` and `/api/*`; unset: open. */
+      ui_password: z.string().min(1).optional(),
     })
     .prefault({}),
   log_level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

@@ -1,4 +1,4 @@
-// The HTTP server of syncwatch: GET /metrics (Prometheus text format), /healthz and /readyz.
+// The HTTP server of syncwatch: GET /metrics (Prometheus text format), /healthz and /readyz; other paths go to a handler.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
@@ -16,6 +16,11 @@ export interface HttpServerOptions {
   /** Whether config and state are loaded and the server listens (`/readyz`). */
   ready: () => boolean;
   logger: Logger;
+  /**
+   * Serves every other path (the status page and its API); absent: 404. /metrics, /healthz and /readyz never reach it,
+   * so they stay open whatever it asks of a request.
+   */
+  other?: (req: IncomingMessage, res: ServerResponse) => void;
   /** How long `close()` lets in-flight requests finish before cutting them (default 5,000 ms). */
   closeGraceMs?: number;
 }
@@ -64,7 +69,8 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     const path = (req.url ?? "/").split("?", 1)[0];
     const check = path === "/healthz" ? opts.live : path === "/readyz" ? opts.ready : null;
     if (path !== "/metrics" && check === null) {
-      send(res, 404, "not found\n");
+      if (opts.other) opts.other(req, res);
+      else send(res, 404, "not found\n");
       return;
     }
     if (req.method !== "GET" && req.method !== "HEAD") {

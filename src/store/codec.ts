@@ -6,6 +6,7 @@ import { decodeAccount, type AccountBinding } from "./account.js";
 import { decodeV1Connections } from "./codec-v1.js";
 import { decodeNotices, encodeNotices, recordToRow, rowToRecord, SNAPSHOT_FIELDS, type EncodedNotice } from "./fields.js";
 import { STATE_FORMAT } from "./signature.js";
+import { parseHistory, trimHistory } from "../health/history.js";
 import type { PersistedState } from "./types.js";
 
 /**
@@ -58,6 +59,7 @@ export function* encodeStatePieces(
     hold_until: state.hold_until,
     missing: state.missing ?? [],
     outbox: state.outbox ?? null,
+    ...(state.history === undefined ? {} : { history: state.history }),
     health: { baseline_done: h.baseline_done, last_success_at: h.last_success_at, alerts: [...h.alerts.values()] },
   });
   // Reopen the health object to append the connections to it.
@@ -138,6 +140,7 @@ export function encodeJournalEntry(
   changed: readonly ConnectionRecord[],
   removed: readonly string[],
   alerts: AlertChanges,
+  historyAfter = Number.NEGATIVE_INFINITY,
 ): string {
   const h = state.health;
   return `${JSON.stringify({
@@ -145,6 +148,8 @@ export function encodeJournalEntry(
     hold_until: state.hold_until,
     missing: state.missing ?? [],
     outbox: state.outbox ?? null,
+    // Only the history entries after the last saved one (`seq` above `historyAfter`).
+    history_added: (state.history ?? []).filter((e) => e.seq > historyAfter),
     baseline_done: h.baseline_done,
     last_success_at: h.last_success_at,
     alerts_changed: alerts.changed,
@@ -187,6 +192,8 @@ export function applyJournalEntry(state: PersistedState, line: string): void {
   state.outbox = e.outbox ?? null;
   state.hold_until = typeof e.hold_until === "number" ? e.hold_until : null;
   state.missing = decodeMissing(e.missing);
+  // Entries of earlier releases carry no history.
+  if (Array.isArray(e.history_added) && e.history_added.length > 0) state.history = trimHistory([...(state.history ?? []), ...parseHistory(e.history_added)]);
 }
 
 /** Parses a state file; throws an Error saying what is wrong when it is not a usable state. */
@@ -218,6 +225,8 @@ export function decodeStateFile(text: string): { state: PersistedState; journal:
       outbox: doc.outbox ?? null,
       hold_until: typeof doc.hold_until === "number" ? doc.hold_until : null,
       missing: decodeMissing(doc.missing),
+      // Files of earlier releases have none.
+      ...(Array.isArray(doc.history) ? { history: parseHistory(doc.history) } : {}),
     },
     journal: typeof doc.journal === "string" ? doc.journal : null,
     account: decodeAccount(doc.account),

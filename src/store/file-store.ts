@@ -31,6 +31,8 @@ interface Journal {
   saved: readonly ConnectionRecord[];
   /** Every alert record as of the last save, by key (a copy: the health state may change its Map in place). */
   savedAlerts: ReadonlyMap<string, AlertRecord>;
+  /** The `seq` of the last history entry saved (the next append carries the entries after it). */
+  historySeq: number;
 }
 
 /** A save that has not finished after this long fails (`state_save_timeout`); the cycle goes on. */
@@ -174,7 +176,7 @@ export class FileStore implements Store {
     const alertChanges = { changed: [] as AlertRecord[], removed: [] as AlertRecord[] };
     for (const [key, rec] of now.savedAlerts) if (j.savedAlerts.get(key) !== rec) alertChanges.changed.push(rec);
     for (const [key, rec] of j.savedAlerts) if (!now.savedAlerts.has(key)) alertChanges.removed.push(rec);
-    const buf = Buffer.from(encodeJournalEntry(state, this.now(), changed, removed, alertChanges), "utf8");
+    const buf = Buffer.from(encodeJournalEntry(state, this.now(), changed, removed, alertChanges, j.historySeq), "utf8");
     // Whatever happens from here, a failed append may have left part of a line: the next save writes a new base.
     this.journal = null;
     try {
@@ -249,8 +251,13 @@ export class FileStore implements Store {
 }
 
 /** What a save of `state` writes, as the journal remembers it (copies: the health state changes its Maps in place). */
-function savedOf(state: PersistedState): Pick<Journal, "saved" | "savedAlerts"> {
-  return { saved: Array.from(state.health.connections.values()), savedAlerts: new Map(state.health.alerts) };
+function savedOf(state: PersistedState): Pick<Journal, "saved" | "savedAlerts" | "historySeq"> {
+  const history = state.history ?? [];
+  return {
+    saved: Array.from(state.health.connections.values()),
+    savedAlerts: new Map(state.health.alerts),
+    historySeq: history.length === 0 ? Number.NEGATIVE_INFINITY : history[history.length - 1]!.seq,
+  };
 }
 
 function saveError(path: string, err: unknown): SyncwatchError {

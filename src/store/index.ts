@@ -6,3 +6,4 @@ export { encodeState, decodeState, STATE_VERSION } from "./codec.js";
 export { bindAccount, type AccountBinding } from "./account.js";
 export { openState, type OpenStateOptions, type OpenedState } from "./open-state.js";
 export type { StateLock, LockHolder } from "./lock.js";
+export { readStateReadOnly } from "./read-only.js";

@@ -1,4 +1,5 @@
 // The Store interface: what syncwatch persists between runs, and how it is loaded and saved.
+import type { HistoryEntry } from "../health/history.js";
 import type { HealthState } from "../health/model.js";
 
 /** Everything persisted: health state, the unsent notification queue, and a Fivetran hold-back time. */
@@ -13,6 +14,8 @@ export interface PersistedState {
    * listing is paged hides the next one); removed when the next listing misses them too. Absent: none.
    */
   missing?: readonly string[];
+  /** The last fire and resolve events, oldest first, bounded (`health/history.ts`). Absent: none yet. */
+  history?: readonly HistoryEntry[];
 }
 
 /** Why a load started over from a baseline, when it did. */

@@ -115,12 +115,13 @@ describe("maskConfig and collectSecrets", () => {
     SMTP_URL: "smtp://mailer:pa%24%24word@mail.example.com:587",
     ALERT_EMAIL_FROM: "sw@example.com",
     ALERT_EMAIL_TO: "oncall@example.com",
+    SYNCWATCH_UI_PASSWORD: "ui-pass-SECRET",
   };
 
   it("prints no secret", () => {
     const loaded = loadConfig({ env });
     const text = JSON.stringify(maskConfig(loaded.config));
-    for (const s of ["very-secret-value", "XXXXSECRET", "tok-SECRET", "pa%24%24word", "pa$$word", "keykeykeykey"]) expect(text).not.toContain(s);
+    for (const s of ["very-secret-value", "XXXXSECRET", "tok-SECRET", "pa%24%24word", "pa$$word", "keykeykeykey", "ui-pass-SECRET"]) expect(text).not.toContain(s);
     expect(text).toContain("mail.example.com:587");
     expect(text).toContain("hooks.slack.com");
   });
@@ -131,5 +132,6 @@ describe("maskConfig and collectSecrets", () => {
     expect(secrets).toContain(Buffer.from("keykeykeykey:very-secret-value").toString("base64"));
     expect(secrets).toContain("pa$$word");
     expect(secrets).toContain(env.SLACK_WEBHOOK_URL);
+    expect(secrets).toContain("ui-pass-SECRET");
   });
 });

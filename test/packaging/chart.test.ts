@@ -398,7 +398,8 @@ describe("rendered chart", () => {
     expect(find(objs, "PersistentVolumeClaim")).toHaveLength(0);
     const env = containerOf(objs).env ?? [];
     const refs = env.filter((e) => e.valueFrom?.secretKeyRef).map((e) => e.valueFrom?.secretKeyRef?.name);
-    expect(refs.length).toBe(8);
+    // The API key and secret, and the optional Slack, SMTP, webhook, Alertmanager, PagerDuty, Teams and status page secrets.
+    expect(refs.length).toBe(9);
     expect(new Set(refs)).toEqual(new Set(["syncwatch-credentials"]));
     const data = deploymentOf(objs).spec.template.spec.volumes.find((v) => v.name === "data");
     expect(data?.persistentVolumeClaim).toEqual({ claimName: "syncwatch-state" });
