@@ -70,7 +70,8 @@ export function buildApp(loaded: LoadedConfig, logger: Logger, overrides: AppOve
   });
   const refresher = new Refresher({
     notifiers,
-    firing: () => watcher.firing(),
+    // Only alerts that were sent: one held back since it fired is not announced by a re-send.
+    firing: () => watcher.firing().filter((a) => a.sent),
     alerts: config.alerts,
     unrouted: unroutedMatchers(config.channels),
     logger: logger.child({ component: "notify" }),
@@ -78,7 +79,13 @@ export function buildApp(loaded: LoadedConfig, logger: Logger, overrides: AppOve
     onAttempt: (channel, outcome) => metrics.notification(channel, outcome),
   });
   const now = overrides.now ?? Date.now;
-  const status = new StatusViews({ published: () => (watcher.ready ? watcher.published : null), startedAt: now(), silences: config.alerts.silences, now });
+  const status = new StatusViews({
+    published: () => (watcher.ready ? watcher.published : null),
+    startedAt: now(),
+    silences: config.alerts.silences,
+    now,
+    groupNames: () => watcher.published.groupNames,
+  });
   return {
     watcher,
     source,

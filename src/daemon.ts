@@ -14,7 +14,11 @@ import {
   observe,
   toAlert,
   withProblem,
+  holdPolicyFromConfig,
+  planNotifications,
   type AlertEvent,
+  type HoldPolicy,
+  type HoldReason,
   type Observation,
   type Rules,
 } from "./health/index.js";
@@ -30,7 +34,19 @@ import {
 } from "./health/model.js";
 import { appendHistory, type HistoryEntry } from "./health/history.js";
 import type { Metrics } from "./metrics/index.js";
-import { deliver, emptyOutbox, enqueue, parseOutbox, queuedByChannel, routeAlerts, unroutedMatchers, type Outbox } from "./notify/index.js";
+import {
+  compileLinks,
+  deliver,
+  describeAlert,
+  emptyOutbox,
+  enqueue,
+  parseOutbox,
+  queuedByChannel,
+  routeAlerts,
+  unroutedMatchers,
+  type AlertLinks,
+  type Outbox,
+} from "./notify/index.js";
 import type { Notifier } from "./notify/types.js";
 import type { PersistedState, Store } from "./store/index.js";
 
@@ -38,7 +54,8 @@ import type { PersistedState, Store } from "./store/index.js";
 export interface WatcherDeps {
   config: Config;
   rules: Rules;
-  source: Pick<FivetranSource, "list" | "details"> & { readonly rateLimitRemaining?: number | null };
+  source: Pick<FivetranSource, "list" | "details"> &
+    Partial<Pick<FivetranSource, "groups">> & { readonly rateLimitRemaining?: number | null };
   notifiers: Notifier[];
   store: Store;
   metrics: Metrics;
@@ -79,15 +96,25 @@ export interface PublishedHealth {
   readonly last_success_at: number | null;
 }
 
+/** A firing alert as published: with group name and links, and whether (and why) it is held back from the channels. */
+export interface PublishedAlert extends Alert {
+  /** Why it is not sent now (inhibited, silenced, muted), or null when it is not held back. */
+  readonly held: HoldReason | null;
+  /** False while it fired but has never been sent (it was held back from the start). */
+  readonly sent: boolean;
+}
+
 /** What the watcher publishes after each cycle and pushed read, for metrics, the store and the status page. */
 export interface Published {
   readonly health: PublishedHealth;
   /** The last scheduled cycle (null before the first). */
   readonly lastCycle: Readonly<CycleReport> | null;
   /** Firing alerts (watcher_blind included), most severe first. */
-  readonly firing: readonly Alert[];
+  readonly firing: readonly PublishedAlert[];
   /** The last fire and resolve events, oldest first (bounded; persisted with the state). */
   readonly history: readonly HistoryEntry[];
+  /** Group names by group id, as last read from Fivetran (empty when never read). */
+  readonly groupNames: ReadonlyMap<string, string>;
 }
 
 /** What a cycle step hands the next: the state judged so far and what it produced. */
@@ -115,13 +142,22 @@ export class Watcher {
   private turn: Promise<unknown> = Promise.resolve();
   /** The time of the last queued digest: a pushed read and a cycle in the same millisecond queue apart. */
   private lastQueuedAt = -Infinity;
+  /** What holds alerts back (inhibit rules, silences, mute intervals) and where alerts link to, from config. */
+  private readonly policy: HoldPolicy;
+  private readonly links: AlertLinks;
+  /** Group names as last read (kept when a read fails). */
+  private groupNames: ReadonlyMap<string, string> = new Map();
+  /** The firing alerts held back after the last notify step, by alert key. */
+  private held: ReadonlyMap<string, HoldReason> = new Map();
 
   constructor(deps: WatcherDeps) {
     this.deps = deps;
     this.now = deps.now ?? Date.now;
     this.startedAt = this.now();
     this.state = { health: emptyHealthState(), outbox: emptyOutbox(), hold_until: null };
-    this.current = { health: this.state.health, lastCycle: null, firing: [], history: [] };
+    this.current = { health: this.state.health, lastCycle: null, firing: [], history: [], groupNames: this.groupNames };
+    this.policy = holdPolicyFromConfig(deps.config.alerts);
+    this.links = compileLinks(deps.config.alerts.links);
   }
 
   /** True once the saved state has been loaded (or found absent). */
@@ -162,7 +198,7 @@ export class Watcher {
   }
 
   /** Firing alerts now (watcher_blind included), most severe first. */
-  firing(): Alert[] {
+  firing(): PublishedAlert[] {
     return [...this.current.firing];
   }
 
@@ -196,6 +232,7 @@ export class Watcher {
         const observation = await this.read(report, signal);
         this.listedAt = started;
         judged = this.judge(observation, started);
+        await this.readGroupNames(judged.health, started, signal);
         judged = await this.enrich(judged, signal);
         this.state.hold_until = null;
       } catch (err) {
@@ -267,6 +304,17 @@ export class Watcher {
     return { health: result.next, events: result.events, lifecycle: result.lifecycle };
   }
 
+  /** Step: reads group names when due (at start, for a group not seen before, hourly); never fails the cycle. */
+  private async readGroupNames(health: HealthState, started: number, signal?: AbortSignal): Promise<void> {
+    const { source, metrics } = this.deps;
+    if (source.groups === undefined) return;
+    const names = await source.groups(groupIds(health), started, signal);
+    if (names !== this.groupNames) {
+      this.groupNames = names;
+      metrics.groups?.(names);
+    }
+  }
+
   /** Step: a failed read leaves the alert state as it was; a long `Retry-After` holds the next cycles back. */
   private failed(err: unknown, started: number, report: CycleReport): void {
     report.outcome = "failure";
@@ -320,37 +368,44 @@ export class Watcher {
       else report.reminders++;
     }
     for (const rec of health.alerts.values()) if (rec.phase === "firing") report.firing++;
-    this.logEvents(events, lifecycle);
     this.deps.metrics.alertEvents?.(events);
     for (const l of lifecycle) this.deps.metrics.lifecycle?.(l.kind);
   }
 
   /**
-   * Steps: plan the notifications (route, silence), queue them and save, then send and save again: a crash may
-   * repeat a message, never lose one.
+   * Steps: plan the notifications (hold back what is inhibited, silenced or muted; release what no longer is), log
+   * them, name and link them, route and queue them and save, then send and save again: a crash may repeat a message,
+   * never lose one.
    */
   private async notify(judged: Judged, started: number, signal?: AbortSignal): Promise<void> {
-    const outbox = this.plan(judged.events, started);
-    this.state = { ...this.state, health: judged.health, outbox, history: appendHistory(this.state.history ?? [], judged.events, started) };
+    const plan = planNotifications(this.state.health.alerts, judged.health, judged.events, started, this.policy);
+    this.held = plan.held;
+    this.logEvents(judged.events, judged.lifecycle, plan.held);
+    if (plan.released > 0) this.deps.logger.info({ released: plan.released }, "send alerts held back until now (still firing)");
+    const health = plan.alerts === judged.health.alerts ? judged.health : { ...judged.health, alerts: plan.alerts };
+    const outbox = this.queue(plan.send, started);
+    this.state = { ...this.state, health, outbox, history: appendHistory(this.state.history ?? [], judged.events, started) };
+    this.deps.metrics.held?.(heldSeries(health, plan.held));
     await this.save();
     await this.send(signal);
     this.deps.metrics.queued?.(queuedByChannel(this.state.outbox));
   }
 
-  /** Step: routes and silences this cycle's events and queues one digest per channel; returns the new outbox. */
-  private plan(events: AlertEvent[], started: number): Outbox {
+  /** Step: names, links and routes the events to send and queues one digest per channel; returns the new outbox. */
+  private queue(events: AlertEvent[], started: number): Outbox {
     const { config, logger, metrics } = this.deps;
     if (events.length === 0) return this.state.outbox;
     const at = Math.max(started, this.lastQueuedAt + 1);
     this.lastQueuedAt = at;
     const baseline = events.some((e) => e.baseline);
-    const routed = routeAlerts(events.map((e) => e.alert), config.alerts.routes, config.alerts.silences, started, this.configuredChannels(), unroutedMatchers(config.channels));
+    const alerts = events.map((e) => describeAlert(e.alert, this.groupNames, this.links));
+    // Silences were applied by the planner (a silenced alert is held, and sent when its silence ends).
+    const routed = routeAlerts(alerts, config.alerts.routes, [], started, this.configuredChannels(), unroutedMatchers(config.channels));
     const queued = enqueue(this.state.outbox, routed.byChannel, at, baseline, config.channels.delivery.max_queued);
     for (const drop of queued.dropped) {
       logger.error({ channel: drop.channel, count: drop.count }, "drop queued notifications: queue full");
       metrics.notificationDropped?.(drop.channel, "queue_full", drop.count);
     }
-    if (routed.silenced > 0) logger.info({ silenced: routed.silenced }, "alerts silenced");
     return queued.outbox;
   }
 
@@ -414,14 +469,16 @@ export class Watcher {
     const health = this.state.health;
     if (toMetrics) this.deps.metrics.publish(health);
     const at = this.now();
-    let firing: readonly Alert[] | null = null;
+    const { groupNames, held, links } = this;
+    let firing: readonly PublishedAlert[] | null = null;
     this.current = Object.freeze({
       health,
       lastCycle: lastCycle === null ? null : Object.freeze({ ...lastCycle }),
       history: this.state.history ?? [],
+      groupNames,
       // Built on first read: a cycle nobody asks about pays nothing for it.
-      get firing(): readonly Alert[] {
-        return (firing ??= Object.freeze(firingAlerts(health, at)));
+      get firing(): readonly PublishedAlert[] {
+        return (firing ??= Object.freeze(firingAlerts(health, at).map((a) => publishedAlert(a, health, groupNames, links, held))));
       },
     });
   }
@@ -464,7 +521,7 @@ export class Watcher {
     return this.deps.notifiers.map((n) => n.name);
   }
 
-  private logEvents(events: AlertEvent[], lifecycle: LifecycleEvent[]): void {
+  private logEvents(events: AlertEvent[], lifecycle: LifecycleEvent[], held: ReadonlyMap<string, HoldReason>): void {
     const log = this.deps.logger;
     let n = 0;
     for (const ev of events) {
@@ -474,7 +531,10 @@ export class Watcher {
       }
       const a = ev.alert;
       const what = ev.type === "reminder" ? "still firing" : ev.type;
-      const who = a.connection_id === "" ? "syncwatch" : `${a.schema || a.connection_id} (${a.service || "unknown service"})`;
+      const groupName = this.groupNames.get(a.group_id) ?? null;
+      const where = groupName === null ? "" : ` in ${groupName}`;
+      const who = a.connection_id === "" ? "syncwatch" : `${a.schema || a.connection_id} (${a.service || "unknown service"})${where}`;
+      const hold = ev.type === "resolved" ? undefined : held.get(alertKey(a.connection_id, a.condition));
       log.info(
         {
           alert: ev.type,
@@ -482,12 +542,14 @@ export class Watcher {
           condition: a.condition,
           severity: a.severity,
           group_id: a.group_id,
+          group_name: groupName,
           reason: a.reason,
           baseline: ev.baseline,
+          held: hold ?? null,
         },
         ev.type === "resolved"
           ? `RESOLVED ${a.severity} ${a.condition} ${who} after ${formatDuration((a.resolved_at ?? a.started_at) - a.started_at)}${a.reason ? ` (${a.reason})` : ""}; it was: ${a.summary}`
-          : `${what.toUpperCase()} ${a.severity} ${a.condition} ${who}: ${a.summary}`,
+          : `${what.toUpperCase()} ${a.severity} ${a.condition} ${who}: ${a.summary}${hold ? ` [held back: ${hold}]` : ""}`,
       );
     }
     for (const l of lifecycle) {
@@ -534,6 +596,35 @@ function firingAlerts(health: HealthState, now: number): Alert[] {
     out.push(toAlert(rec, health.connections.get(rec.connection_id)?.snapshot, "firing", now));
   }
   return out.sort(compareAlerts);
+}
+
+/** A firing alert as published: named, linked, and marked with why it is held back. */
+function publishedAlert(
+  a: Alert,
+  health: HealthState,
+  names: ReadonlyMap<string, string>,
+  links: AlertLinks,
+  held: ReadonlyMap<string, HoldReason>,
+): PublishedAlert {
+  const key = alertKey(a.connection_id, a.condition);
+  return { ...describeAlert(a, names, links), held: held.get(key) ?? null, sent: health.alerts.get(key)?.unsent !== true };
+}
+
+/** The distinct group ids of the known connections. */
+function groupIds(health: HealthState): Set<string | null> {
+  const ids = new Set<string | null>();
+  for (const rec of health.connections.values()) ids.add(rec.snapshot.group_id);
+  return ids;
+}
+
+/** The `syncwatch_alert_held` series: one per held firing alert. */
+function heldSeries(health: HealthState, held: ReadonlyMap<string, HoldReason>): { connection_id: string; condition: string; reason: HoldReason }[] {
+  const out: { connection_id: string; condition: string; reason: HoldReason }[] = [];
+  for (const [key, reason] of held) {
+    const rec = health.alerts.get(key);
+    if (rec !== undefined) out.push({ connection_id: rec.connection_id, condition: rec.condition, reason });
+  }
+  return out;
 }
 
 function isoOrNull(ms: number | null): string | null {

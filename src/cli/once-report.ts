@@ -16,7 +16,7 @@ export function onceJson(report: CycleReport, firing: Alert[]): unknown {
 }
 
 /** The short human summary `once` prints: what was read, then a table of what is firing. */
-export function onceSummary(report: CycleReport, firing: Alert[]): string {
+export function onceSummary(report: CycleReport, firing: (Alert & { held?: string | null })[]): string {
   const lines: string[] = [];
   if (report.outcome !== "success") {
     lines.push(`Could not read Fivetran: ${report.error?.message ?? "held back by rate limit"}`);
@@ -30,7 +30,14 @@ export function onceSummary(report: CycleReport, firing: Alert[]): string {
   }
   const critical = firing.filter((a) => a.severity === "critical").length;
   lines.push(`${firing.length} firing: ${critical} critical, ${firing.length - critical} warning.`);
-  const rows = firing.map((a) => [a.severity.toUpperCase(), a.condition, a.schema || a.connection_id || "syncwatch", a.service, a.group_id, a.summary]);
+  const rows = firing.map((a) => [
+    a.severity.toUpperCase(),
+    a.condition,
+    a.schema || a.connection_id || "syncwatch",
+    a.service,
+    a.group_name ?? a.group_id,
+    `${a.summary}${a.held ? ` [held back: ${a.held}]` : ""}${a.connection_url ? ` ${a.connection_url}` : ""}`,
+  ]);
   lines.push(...table(["SEVERITY", "CONDITION", "CONNECTION", "SERVICE", "GROUP", "WHAT"], rows));
   return lines.join("\n");
 }

@@ -6,9 +6,10 @@ import type { Io } from "../cli/io.js";
 import { loadFromArgs } from "../cli/load-config.js";
 import type { Config } from "../config/schema.js";
 import { UsageError, errorMessage } from "../errors.js";
-import { formatDuration, formatTime, toAlert } from "../health/index.js";
+import { alertKey, formatDuration, formatTime, holdPolicyFromConfig, holdReasons, toAlert } from "../health/index.js";
+import { compileLinks, describeAlert } from "../notify/index.js";
 import { readStateReadOnly } from "../store/index.js";
-import { alertJson, silencedAt, type AlertJson, type AlertView } from "../web/index.js";
+import { alertJson, type AlertJson, type AlertView } from "../web/index.js";
 
 /** One firing alert as the API gives it (ISO times). */
 type AlertItem = AlertJson;
@@ -141,12 +142,14 @@ async function fromState(path: string, config: Config, now: number): Promise<Rea
     if (code !== undefined) throw new NothingToRead(`cannot read ${path}: ${code}`);
     throw new NothingToRead(`${path} is not a usable syncwatch state file: ${errorMessage(err)}`);
   }
-  const held = silencedAt(config.alerts.silences, now);
+  // The daemon's own rules for what is held back (inhibit rules, silences, mute intervals); group names are not saved.
+  const held = holdReasons(state.health, now, holdPolicyFromConfig(config.alerts));
+  const links = compileLinks(config.alerts.links);
   const alerts: AlertView[] = [];
   for (const rec of state.health.alerts.values()) {
     if (rec.phase !== "firing") continue;
-    const a: AlertView = toAlert(rec, state.health.connections.get(rec.connection_id)?.snapshot, "firing", now);
-    alerts.push({ ...a, held: held(a) });
+    const a = describeAlert(toAlert(rec, state.health.connections.get(rec.connection_id)?.snapshot, "firing", now), new Map(), links);
+    alerts.push({ ...a, held: held.get(alertKey(rec.connection_id, rec.condition)) ?? null });
   }
   alerts.sort((x, y) => (x.severity === y.severity ? (x.connection_id < y.connection_id ? -1 : x.connection_id > y.connection_id ? 1 : 0) : x.severity === "critical" ? -1 : 1));
   const lastGood = state.health.last_success_at;

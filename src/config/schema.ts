@@ -2,6 +2,8 @@
 import * as z from "zod";
 import { CHANNEL_LIST, CHANNEL_NAMES, type CHANNELS, type ChannelName } from "../notify/registry.js";
 import { httpUrl, matcherSchema, nonNegInt, positiveInt } from "./fields.js";
+import { INHIBIT_LABELS } from "../health/inhibit.js";
+import { isTimeZone, parseTimeOfDay, parseWeekdays } from "../health/mute.js";
 
 export { matcherSchema };
 
@@ -107,6 +109,56 @@ export const alertsSchema = z.strictObject({
       }),
     )
     .default([]),
+  /**
+   * While a firing alert matches a rule's `source`, firing alerts matching its `target` with the same `equal` labels
+   * are held back (still judged and exported). Default: `setup_broken` holds `sync_failed`, `stale` and
+   * `update_delayed` of the same connection. `[]` turns inhibition off.
+   */
+  inhibit_rules: z
+    .array(
+      z.strictObject({
+        source: matcherSchema,
+        target: matcherSchema,
+        equal: z.array(z.enum(INHIBIT_LABELS)).default(["connection_id"]),
+      }),
+    )
+    .default(() => [
+      { source: { condition: ["setup_broken"] }, target: { condition: ["sync_failed", "stale", "update_delayed"] }, equal: ["connection_id" as const] },
+    ]),
+  /** Maintenance windows: matching alerts are held back while one is open and sent at its end if they still fire. */
+  mute_intervals: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1),
+        /** An IANA time zone name, e.g. Europe/Berlin (daylight saving time is followed). */
+        time_zone: z.string().refine(isTimeZone, { error: "must be an IANA time zone name such as Europe/Berlin or UTC" }).default("UTC"),
+        /** Day names or ranges: ["monday:friday"], ["sat", "sun"]. Empty: every day. */
+        weekdays: z.array(z.string().refine((d) => typeof parseWeekdays(d) !== "string", { error: 'must be a day or a range of days such as "monday:friday"' })).default([]),
+        /** Times of day; an end at or before the start runs past midnight (22:00–02:00). Empty: the whole day. */
+        times: z
+          .array(
+            z.strictObject({
+              start: z.string().refine((t) => parseTimeOfDay(t) !== null && t !== "24:00", { error: "must be HH:MM (00:00 to 23:59)" }),
+              end: z.string().refine((t) => parseTimeOfDay(t) !== null, { error: "must be HH:MM (00:00 to 24:00)" }),
+            }),
+          )
+          .default([]),
+        match: matcherSchema,
+      }),
+    )
+    .default([]),
+  /** Where each alert says to act. */
+  links: z
+    .strictObject({
+      /** The connection's page; `{connection_id}` is replaced. Change the host for other regions; "" turns it off. */
+      connection_url: z
+        .string()
+        .refine((u) => u === "" || (u.includes("{connection_id}") && /^https?:\/\//.test(u)), { error: 'must be an http(s) URL containing {connection_id}, or ""' })
+        .default("https://fivetran.com/dashboard/connectors/{connection_id}/status"),
+      /** Runbook links, first match wins; `{condition}`, `{connection_id}`, `{group_id}` and `{service}` are replaced. */
+      runbooks: z.array(z.strictObject({ match: matcherSchema, url: z.string().refine((u) => /^https?:\/\//.test(u), { error: "must be an http(s) URL" }) })).default([]),
+    })
+    .prefault({}),
 });
 
 /** `channels.<name>` for every channel of the registry, each optional: a channel is on when it is configured. */

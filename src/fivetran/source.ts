@@ -4,6 +4,7 @@ import type { FivetranConfig } from "../config/schema.js";
 import { FivetranClient, type FivetranClientOptions } from "./client.js";
 import { ConnectionReader, type ConnectionRead } from "./connection.js";
 import { DetailsReader, type ConnectionProblem } from "./details.js";
+import { GroupNames } from "./groups.js";
 import type { PreviousConnections } from "./listed.js";
 import { ListingReader, type Listing } from "./listing.js";
 import { UnreadableFields } from "./unreadable-fields.js";
@@ -25,6 +26,7 @@ export class FivetranSource {
   private readonly listing: ListingReader;
   private readonly detailsReader: DetailsReader;
   private readonly connectionReader: ConnectionReader;
+  private readonly groupNames: GroupNames;
 
   constructor(opts: FivetranSourceOptions) {
     this.config = opts.config;
@@ -33,6 +35,16 @@ export class FivetranSource {
     this.listing = new ListingReader(this.client, this.config, this.logger, new UnreadableFields(this.logger, opts.onUnreadableField));
     this.detailsReader = new DetailsReader(this.client, this.config, this.logger);
     this.connectionReader = new ConnectionReader(this.client, this.config);
+    this.groupNames = new GroupNames(this.client, this.config, this.logger);
+  }
+
+  /**
+   * The account's group names by id, read again first when due (at start, for a group id not seen before, else
+   * hourly); never throws: on failure the names read before are returned.
+   */
+  async groups(seen: Iterable<string | null>, now: number, signal?: AbortSignal): Promise<ReadonlyMap<string, string>> {
+    await this.groupNames.refresh(seen, now, signal);
+    return this.groupNames.names;
   }
 
   /**

@@ -32,6 +32,10 @@ export function toAlert(
     resolved_at: resolved ? Math.max(now, rec.started_at) : null,
     reason: resolved ? reason : null,
     reminder: type === "reminder",
+    // Filled in by the notify step, which knows group names and the configured links.
+    group_name: null,
+    connection_url: null,
+    runbook_url: null,
   };
 }
 

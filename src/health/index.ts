@@ -34,3 +34,6 @@ export { observe, type ListingRead, type Observation, type KeptItem } from "./ob
 export { LayeredConnections } from "./layered.js";
 export { lifecycleText } from "./lifecycle-text.js";
 export { judgeBlind, BLIND_CONDITION, type BlindResult } from "./blind.js";
+export { planNotifications, holdReasons, holdPolicyFromConfig, HOLD_REASONS, type HoldPolicy, type HoldReason, type NotificationPlan } from "./hold.js";
+export { compileInhibitRules, inhibitedBy, INHIBIT_LABELS, type InhibitRule, type InhibitRuleConfig, type InhibitLabel } from "./inhibit.js";
+export { compileMuteInterval, localClock, isTimeZone, parseWeekdays, parseTimeOfDay, type MuteInterval, type MuteIntervalConfig } from "./mute.js";

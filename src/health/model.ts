@@ -103,6 +103,8 @@ export interface AlertRecord {
   summary: string;
   /** When a notification (first or reminder) was last produced; null until it fires. */
   last_notified_at: number | null;
+  /** True while it fired but was held back (inhibited, silenced, muted) and not yet sent; absent once sent. */
+  unsent?: true;
 }
 
 /** One alert as notifications carry it (the webhook payload item, with epoch-ms times). */
@@ -119,12 +121,12 @@ export interface Alert {
   resolved_at: number | null;
   reason: ResolveReason | null;
   reminder: boolean;
-  /** The group's name (the destination people know), when known. */
-  group_name?: string | null;
-  /** Where to act on the connection in the Fivetran dashboard, when known. */
-  connection_url?: string | null;
-  /** The runbook the config gives for this alert, if any. */
-  runbook_url?: string | null;
+  /** The group's name (the destination people know), null when unknown. */
+  group_name: string | null;
+  /** The connection's page in the Fivetran dashboard, null when unknown or turned off. */
+  connection_url: string | null;
+  /** The runbook the config names for this alert, null when none. */
+  runbook_url: string | null;
 }
 
 /** Lifecycle changes that are counted and logged, not alerted. */

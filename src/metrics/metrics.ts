@@ -77,6 +77,8 @@ export class Metrics {
   private readonly alertEventCounter: Counter<"type">;
   private readonly lifecycleCounter: Counter<"kind">;
   private readonly saveFailures: Counter;
+  private readonly heldGauge: Gauge<"connection_id" | "condition" | "reason">;
+  private readonly groupInfo: Gauge<"group_id" | "group_name">;
 
   constructor(opts: MetricsOptions) {
     this.registry = opts.registry ?? new Registry();
@@ -164,6 +166,19 @@ export class Metrics {
     });
     this.saveFailures = new Counter({ name: N.STATE_SAVE_FAILURES, help: "Failed writes of the state file.", registers });
 
+    this.heldGauge = new Gauge({
+      name: N.ALERT_HELD,
+      help: "Firing alert held back from the channels (always 1), by why: inhibited, silenced or muted. It is sent when nothing holds it.",
+      labelNames: ["connection_id", "condition", "reason"],
+      registers,
+    });
+    this.groupInfo = new Gauge({
+      name: N.GROUP_INFO,
+      help: "Fivetran group (the destination) with its name (always 1); read at start, for new groups and hourly.",
+      labelNames: ["group_id", "group_name"],
+      registers,
+    });
+
     for (const outcome of ["success", "failure"]) this.cycles.inc({ outcome }, 0);
     for (const type of ALERT_EVENT_TYPES) this.alertEventCounter.inc({ type }, 0);
     for (const kind of LIFECYCLE_KINDS) this.lifecycleCounter.inc({ kind }, 0);
@@ -220,6 +235,18 @@ export class Metrics {
   /** Counts the alert events of one cycle by type. */
   alertEvents(events: readonly { type: string }[]): void {
     for (const ev of events) this.alertEventCounter.inc({ type: ev.type });
+  }
+
+  /** Replaces the `syncwatch_alert_held` series with these held firing alerts. */
+  held(series: readonly { connection_id: string; condition: string; reason: string }[]): void {
+    this.heldGauge.reset();
+    for (const h of series) this.heldGauge.set({ connection_id: h.connection_id, condition: h.condition, reason: h.reason }, 1);
+  }
+
+  /** Replaces the `fivetran_group_info` series with these group names. */
+  groups(names: ReadonlyMap<string, string>): void {
+    this.groupInfo.reset();
+    for (const [group_id, group_name] of names) this.groupInfo.set({ group_id, group_name }, 1);
   }
 
   /** Counts one connection lifecycle change. */

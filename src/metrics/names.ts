@@ -20,6 +20,10 @@ export const CONNECTION_LAST_SUCCESS = "fivetran_connection_last_success_timesta
 export const CONNECTION_LAST_FAILURE = "fivetran_connection_last_failure_timestamp_seconds";
 /** 1 per firing alert (watcher_blind has connection_id ""). */
 export const ALERT = "syncwatch_alert";
+/** 1 per firing alert held back from the channels, by reason (inhibited, silenced, muted). */
+export const ALERT_HELD = "syncwatch_alert_held";
+/** 1 per Fivetran group, with its name: join on group_id to name connections and alerts. */
+export const GROUP_INFO = "fivetran_group_info";
 
 /** Time one poll cycle took (histogram). */
 export const POLL_DURATION = "syncwatch_poll_duration_seconds";

@@ -86,3 +86,48 @@ export function digestHeadline(alerts: readonly Alert[], baseline: boolean): str
   if (!baseline) return countsLine(c, ", ");
   return `${c.firing} already firing at start${c.resolved > 0 ? `, ${c.resolved} resolved` : ""}`;
 }
+
+/** A digest with more alerts than this opens with one line per destination (group) and its counts. */
+export const DESTINATION_SUMMARY_ABOVE = 10;
+
+/** The alerts of one destination (group) in a digest. */
+export interface DestinationCount {
+  group_id: string;
+  group_name: string | null;
+  counts: AlertCounts;
+}
+
+/** Where an alert's connection writes, as people know it: "Finance warehouse (g1)", "g1", or "" for none. */
+export function destinationName(d: { group_id: string; group_name: string | null }): string {
+  if (d.group_name) return d.group_id ? `${d.group_name} (${d.group_id})` : d.group_name;
+  return d.group_id;
+}
+
+/** The digest's alerts counted per destination, the most critical firing first, then the most alerts, then by name. */
+export function byDestination(alerts: readonly Alert[]): DestinationCount[] {
+  const groups = new Map<string, { group_id: string; group_name: string | null; alerts: Alert[] }>();
+  for (const a of alerts) {
+    const g = groups.get(a.group_id);
+    if (g) {
+      g.alerts.push(a);
+      g.group_name ??= a.group_name;
+    } else groups.set(a.group_id, { group_id: a.group_id, group_name: a.group_name, alerts: [a] });
+  }
+  const out = [...groups.values()].map((g) => ({ group_id: g.group_id, group_name: g.group_name, counts: countAlerts(g.alerts), total: g.alerts.length }));
+  out.sort(
+    (a, b) =>
+      b.counts.critical - a.counts.critical ||
+      b.total - a.total ||
+      destinationName(a).localeCompare(destinationName(b)),
+  );
+  return out.map(({ group_id, group_name, counts }) => ({ group_id, group_name, counts }));
+}
+
+/** "Finance warehouse (g1): 80 firing (80 critical), 2 resolved"; the watcher's own alerts are "syncwatch". */
+export function destinationLine(d: DestinationCount): string {
+  const name = destinationName(d) || "syncwatch";
+  const sev = severityLine({ ...d.counts, reminders: 0 }, ", ");
+  const firing = d.counts.firing > 0 ? `${d.counts.firing} firing${sev ? ` (${sev})` : ""}` : "";
+  const resolved = d.counts.resolved > 0 ? `${d.counts.resolved} resolved` : "";
+  return `${name}: ${[firing, resolved].filter((p) => p !== "").join(", ")}`;
+}

@@ -10,6 +10,7 @@ export { compileMatcher, conditionMatches, matches, type AlertMatcher, type Comp
 export { emptyOutbox, enqueue, parseOutbox, queuedByChannel, type Outbox, type QueuedDigest, type QueueDrop } from "./outbox.js";
 export { deliver, type DeliverOptions } from "./deliver.js";
 export { Refresher, type RefresherOptions } from "./refresher.js";
+export { compileLinks, describeAlert, type AlertLinks } from "./links.js";
 export { CHANNELS, CHANNEL_NAMES, channelByName, type ChannelName } from "./registry.js";
 export type { Digest, Notifier, SendProgress } from "./types.js";
 

@@ -34,9 +34,10 @@ const alertSchema = z.object({
   resolved_at: z.number().finite().nullable(),
   reason: z.enum(["paused", "manual", "removed"]).nullable(),
   reminder: z.boolean(),
-  group_name: z.string().nullable().optional(),
-  connection_url: z.string().nullable().optional(),
-  runbook_url: z.string().nullable().optional(),
+  // Absent from digests queued by earlier releases.
+  group_name: z.string().nullable().default(null),
+  connection_url: z.string().nullable().default(null),
+  runbook_url: z.string().nullable().default(null),
 });
 
 const queuedSchema = z.object({

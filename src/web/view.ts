@@ -8,9 +8,6 @@ export type HeldReason = "silenced" | "inhibited" | "muted";
 
 /** A firing alert as the page shows it: the notification's fields plus where to act and whether it is held back. */
 export interface AlertView extends Alert {
-  group_name?: string | null;
-  connection_url?: string | null;
-  runbook_url?: string | null;
   held?: HeldReason | null;
 }
 

@@ -46,6 +46,10 @@ describe("firing and clearing", () => {
       resolved_at: null,
       reason: null,
       reminder: false,
+      // Names and links come later, in the notify step.
+      group_name: null,
+      connection_url: null,
+      runbook_url: null,
     });
     const resolved = cycle(out.next, [healthy], T0 + 5 * MIN).events[0]!.alert;
     expect(resolved).toMatchObject({ status: "resolved", started_at: T0, resolved_at: T0 + 5 * MIN, reason: null, reminder: false });

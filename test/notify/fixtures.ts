@@ -20,6 +20,9 @@ export function alert(over: Partial<Alert> = {}): Alert {
     resolved_at: null,
     reason: null,
     reminder: false,
+    group_name: null,
+    connection_url: null,
+    runbook_url: null,
     ...over,
   };
 }

@@ -26,6 +26,9 @@ function event(type: AlertEvent["type"], id: string, at = 1000): AlertEvent {
     resolved_at: type === "resolved" ? at : null,
     reason: null,
     reminder: type === "reminder",
+    group_name: null,
+    connection_url: null,
+    runbook_url: null,
   };
   return { type, alert, baseline: false };
 }

@@ -3,7 +3,18 @@ import type { Alert } from "../../health/model.js";
 import { TEST_MESSAGE, type Digest } from "../types.js";
 import { isoTime } from "../../health/format.js";
 import { conditionTitle } from "../../health/condition-table.js";
-import { alertName, countAlerts, digestHeadline, lastedText, reasonText, severityLine } from "../digest-text.js";
+import {
+  alertName,
+  byDestination,
+  countAlerts,
+  DESTINATION_SUMMARY_ABOVE,
+  destinationLine,
+  destinationName,
+  digestHeadline,
+  lastedText,
+  reasonText,
+  severityLine,
+} from "../digest-text.js";
 
 /** Options of the email builder. */
 export interface EmailMessageOptions {
@@ -29,18 +40,26 @@ export function buildEmail(digest: Digest, opts: EmailMessageOptions): EmailMess
   const sev = severityLine(counts, ", ");
   const intro = [`syncwatch: ${summary}`, sev, `Cycle of ${isoTime(digest.created_at)}`].filter((s) => s !== "");
 
+  // Many alerts: one line per destination first, so an outage of one warehouse reads as one line.
+  const destinations = digest.alerts.length > DESTINATION_SUMMARY_ABOVE ? byDestination(digest.alerts).map(destinationLine) : [];
+
   const textBlocks = shown.map((a) => alertLines(a).map(([k, v]) => (k === "" ? v : `  ${k}: ${v}`)).join("\n"));
-  const text = [intro.join("\n"), ...textBlocks, ...(more > 0 ? [`…and ${more} more not listed here.`] : [])].join("\n\n") + "\n";
+  const textDestinations = destinations.length > 0 ? [["By destination:", ...destinations.map((l) => `  ${l}`)].join("\n")] : [];
+  const text =
+    [intro.join("\n"), ...textDestinations, ...textBlocks, ...(more > 0 ? [`…and ${more} more not listed here.`] : [])].join("\n\n") + "\n";
 
   const items = shown.map((a) => {
     const [head, ...rest] = alertLines(a);
-    const rows = rest.map(([k, v]) => `<tr><th align="left" valign="top">${esc(k)}</th><td>${esc(v)}</td></tr>`).join("");
+    const rows = rest
+      .map(([k, v, href]) => `<tr><th align="left" valign="top">${esc(k)}</th><td>${href ? `<a href="${esc(href)}">${esc(v)}</a>` : esc(v)}</td></tr>`)
+      .join("");
     return `<li><p><strong>${esc(head?.[1] ?? "")}</strong></p><table cellpadding="2">${rows}</table></li>`;
   });
   const html =
     `<!doctype html><html><body>` +
     `<h2>${esc(`syncwatch: ${summary}`)}</h2>` +
     intro.slice(1).map((l) => `<p>${esc(l)}</p>`).join("") +
+    (destinations.length > 0 ? `<h3>By destination</h3><ul>${destinations.map((l) => `<li>${esc(l)}</li>`).join("")}</ul>` : "") +
     `<ol>${items.join("")}</ol>` +
     (more > 0 ? `<p>…and ${more} more not listed here.</p>` : "") +
     `</body></html>`;
@@ -57,22 +76,27 @@ export function buildTestEmail(subjectPrefix: string): EmailMessage {
   };
 }
 
-/** The lines of one alert: a head line, then labelled facts (status, severity, condition, where, what, since, reason). */
-function alertLines(a: Alert): [string, string][] {
+/**
+ * The lines of one alert: a head line, then labelled facts (status, severity, condition, where, what, since, reason,
+ * links); a link's third element is its URL (the HTML links it, the text shows the URL itself).
+ */
+function alertLines(a: Alert): [string, string, string?][] {
   const status = a.status === "resolved" ? "RESOLVED" : a.reminder ? "FIRING (reminder)" : "FIRING";
-  const lines: [string, string][] = [["", `[${status}] ${alertName(a)}: ${conditionTitle(a.condition)}`]];
+  const lines: [string, string, string?][] = [["", `[${status}] ${alertName(a)}: ${conditionTitle(a.condition)}`]];
   lines.push(["status", a.status === "resolved" ? "resolved" : a.reminder ? "still firing (reminder)" : "firing"]);
   lines.push(["severity", a.severity]);
   lines.push(["condition", a.condition]);
   if (a.connection_id !== "") {
     lines.push(["schema", a.service ? `${a.schema} (${a.service})` : a.schema]);
-    lines.push(["group", a.group_id]);
+    lines.push(["group", destinationName(a)]);
     lines.push(["connection", a.connection_id]);
   }
   lines.push(["summary", a.summary]);
   lines.push(["since", isoTime(a.started_at)]);
   if (a.status === "resolved" && a.resolved_at !== null) lines.push(["resolved", `${isoTime(a.resolved_at)} (${lastedText(a)})`]);
   if (a.reason !== null) lines.push(["reason", reasonText(a.reason)]);
+  if (a.connection_url) lines.push(["in Fivetran", a.connection_url, a.connection_url]);
+  if (a.runbook_url) lines.push(["runbook", a.runbook_url, a.runbook_url]);
   return lines;
 }
 

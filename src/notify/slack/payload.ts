@@ -6,7 +6,10 @@ import type { Alert } from "../../health/model.js";
 import { TEST_MESSAGE, type Digest } from "../types.js";
 import {
   alertName,
+  byDestination,
   countAlerts,
+  DESTINATION_SUMMARY_ABOVE,
+  destinationLine,
   countsLine,
   digestHeadline,
   lastedText,
@@ -68,6 +71,9 @@ export function buildSlackMessage(digest: Digest, opts: SlackMessageOptions): Sl
     { type: "context", elements: [{ type: "mrkdwn", text: truncate(contextText, SLACK_LIMITS.contextText) }] },
     { type: "divider" },
   ];
+  if (digest.alerts.length > DESTINATION_SUMMARY_ABOVE) {
+    blocks.push({ type: "section", text: { type: "mrkdwn", text: destinationsText(digest.alerts) } }, { type: "divider" });
+  }
 
   // One block stays free for "and N more".
   const maxSections = Math.min(Math.max(0, opts.maxAlerts), SLACK_LIMITS.blocks - blocks.length - 1);
@@ -117,15 +123,43 @@ function sectionText(a: Alert): string {
         (a.reminder ? " · :repeat: _still firing (reminder)_" : "");
   const facts = [code(a.condition)];
   if (a.connection_id !== "") {
-    if (a.group_id) facts.push(`group ${code(a.group_id)}`);
+    if (a.group_name) facts.push(`group *${esc(a.group_name)}*${a.group_id ? ` (${code(a.group_id)})` : ""}`);
+    else if (a.group_id) facts.push(`group ${code(a.group_id)}`);
     facts.push(`id ${code(a.connection_id)}`);
   }
   facts.push(`since ${slackDate(a.started_at)}`);
   if (a.status === "resolved" && a.resolved_at !== null) facts.push(`resolved ${slackDate(a.resolved_at)} (${lastedText(a)})`);
   if (a.reason !== null) facts.push(`reason: ${reasonText(a.reason)}`);
   const summary = esc(a.summary, SLACK_LIMITS.summary);
+  const links = [link(a.connection_url, "Open in Fivetran"), link(a.runbook_url, "Runbook")].filter((l) => l !== "").join(" · ");
   // Each part is bounded above, so the whole stays far below the section limit; the cut is a last guard.
-  return truncate([head, summary, facts.join(" · ")].filter((l) => l !== "").join("\n"), SLACK_LIMITS.sectionText);
+  return truncate([head, summary, facts.join(" · "), links].filter((l) => l !== "").join("\n"), SLACK_LIMITS.sectionText);
+}
+
+/** Most destinations listed by name in a digest's summary section; the rest are counted. */
+const MAX_DESTINATIONS = 25;
+
+/** The digest's alerts, one line per destination (group) with counts, within a section's limit. */
+function destinationsText(alerts: readonly Alert[]): string {
+  const all = byDestination(alerts);
+  const lines = ["*By destination*"];
+  let length = lines[0]!.length;
+  let shown = 0;
+  for (const d of all.slice(0, MAX_DESTINATIONS)) {
+    const line = `• ${esc(destinationLine(d), 300)}`;
+    if (length + line.length + 1 > SLACK_LIMITS.sectionText - 100) break;
+    lines.push(line);
+    length += line.length + 1;
+    shown++;
+  }
+  if (shown < all.length) lines.push(`_…and ${plural(all.length - shown, "more destination")}_`);
+  return lines.join("\n");
+}
+
+/** A Slack link `<url|text>`, or "" without a URL (a URL that is not http(s) is not linked). */
+function link(url: string | null, text: string): string {
+  if (url === null || !/^https?:\/\//.test(url)) return "";
+  return `<${url.replace(/&/g, "&amp;").replace(/</g, "%3C").replace(/>/g, "%3E").replace(/\|/g, "%7C")}|${text}>`;
 }
 
 function fallbackText(digest: Digest, headline: string, shown: number): string {

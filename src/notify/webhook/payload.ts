@@ -10,6 +10,7 @@ export interface WebhookAlert {
   condition: string;
   severity: Severity;
   group_id: string;
+  group_name: string | null;
   service: string;
   schema: string;
   summary: string;
@@ -17,6 +18,8 @@ export interface WebhookAlert {
   resolved_at: string | null;
   reason: ResolveReason | null;
   reminder: boolean;
+  connection_url: string | null;
+  runbook_url: string | null;
 }
 
 /** The body of one POST (SPEC §3). */
@@ -59,6 +62,7 @@ export function toWebhookAlert(a: Alert): WebhookAlert {
     condition: a.condition,
     severity: a.severity,
     group_id: a.group_id,
+    group_name: a.group_name ?? null,
     service: a.service,
     schema: a.schema,
     summary: a.summary,
@@ -66,5 +70,7 @@ export function toWebhookAlert(a: Alert): WebhookAlert {
     resolved_at: a.resolved_at === null ? null : isoTime(a.resolved_at),
     reason: a.reason,
     reminder: a.reminder,
+    connection_url: a.connection_url ?? null,
+    runbook_url: a.runbook_url ?? null,
   };
 }
