@@ -35,6 +35,7 @@ describe("webhook payload", () => {
           condition: "setup_broken",
           severity: "critical",
           group_id: "g1",
+          group_name: null,
           service: "salesforce",
           schema: "sf_prod",
           summary: "Setup is broken: Validate Login failed (Invalid login credentials.)",
@@ -42,6 +43,8 @@ describe("webhook payload", () => {
           resolved_at: null,
           reason: null,
           reminder: false,
+          connection_url: null,
+          runbook_url: null,
         },
         {
           status: "resolved",
@@ -49,6 +52,7 @@ describe("webhook payload", () => {
           condition: "stale",
           severity: "warning",
           group_id: "g2",
+          group_name: null,
           service: "postgres",
           schema: "pg_main",
           summary: "no successful sync for 14h (limit 13h)",
@@ -56,6 +60,8 @@ describe("webhook payload", () => {
           resolved_at: "2026-11-22T12:00:00.000Z",
           reason: "paused",
           reminder: false,
+          connection_url: null,
+          runbook_url: null,
         },
       ],
     });
@@ -111,7 +117,8 @@ describe("Slack message", () => {
       if (b.type === "section") expect(b.text.text.length).toBeLessThanOrEqual(3000);
       if (b.type === "header") expect(b.text.text.length).toBeLessThanOrEqual(150);
     }
-    const shown = m.blocks.filter((b) => b.type === "section").length;
+    // One section is the "By destination" summary; the others are alerts.
+    const shown = m.blocks.filter((b) => b.type === "section").length - 1;
     expect(shown).toBeGreaterThan(0);
     const last = m.blocks.at(-1);
     expect(last?.type === "context" && last.elements[0]?.text).toContain(`…and ${500 - shown} more`);
@@ -121,7 +128,8 @@ describe("Slack message", () => {
 
   it("lists at most max_alerts and summarises the rest", () => {
     const m = buildSlackMessage(digest(manyAlerts(12)), { maxAlerts: 10 });
-    expect(m.blocks.filter((b) => b.type === "section")).toHaveLength(10);
+    // Ten alerts, after the "By destination" summary that a digest of more than ten alerts opens with.
+    expect(m.blocks.filter((b) => b.type === "section")).toHaveLength(11);
     const last = m.blocks.at(-1);
     expect(last?.type === "context" && last.elements[0]?.text).toBe("_…and 2 more (2 firing) not listed here_");
   });
