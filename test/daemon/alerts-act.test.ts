@@ -10,6 +10,7 @@ import { SimAccount, startSimulator } from "../../src/simulator/index.js";
 import { MemoryStore } from "../../src/store/index.js";
 import { startReceiver, type Receiver } from "../helpers/receivers.js";
 import { healthyIds } from "../helpers/sim.js";
+import { promtoolCheck } from "../metrics/promtool.js";
 
 interface Item {
   status: string;
@@ -121,6 +122,7 @@ describe("alerts people can act on", () => {
     expect(metrics).toContain(`syncwatch_alert{connection_id="${x}",condition="stale",severity="warning"} 1`);
     expect(metrics).toContain(`fivetran_group_info{group_id="${group.id}",group_name="${group.name}"} 1`);
     expect(metrics).toMatch(/syncwatch_api_requests_total\{endpoint="groups",code="200"\} [1-9]/);
+    expect(await promtoolCheck(metrics)).toEqual({ code: 0, output: "" });
 
     // The setup is fixed but the sync still fails: the break resolves and the failure, still true, is sent now.
     sim.account.fix(x);

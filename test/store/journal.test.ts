@@ -33,6 +33,26 @@ async function expectReloadEquals(path: string, state: PersistedState): Promise<
 }
 
 describe("state journal", () => {
+  it("keeps an alert held back and not yet sent as unsent across a restart (file and journal); a record without the mark (sent, or from an earlier release) loads as sent", async () => {
+    const path = fresh();
+    const store = new FileStore({ path });
+    const state = account(3);
+    state.health.alerts.set(alertKey("c0", "sync_failed"), { ...alert("c0"), condition: "sync_failed", unsent: true });
+    await store.save(state);
+    const held = { ...alert("c1"), condition: "stale", severity: "warning" as const, unsent: true as const };
+    state.health.alerts.set(alertKey("c1", "stale"), held);
+    await store.save(state);
+    const { state: loaded } = await new FileStore({ path }).load();
+    expect(loaded!.health.alerts.get(alertKey("c0", "sync_failed"))?.unsent).toBe(true);
+    expect(loaded!.health.alerts.get(alertKey("c1", "stale"))?.unsent).toBe(true);
+
+    // Sent since: the record without the mark replaces it.
+    const { unsent: _sent, ...sent } = held;
+    state.health.alerts.set(alertKey("c1", "stale"), sent);
+    await store.save(state);
+    expect((await new FileStore({ path }).load()).state!.health.alerts.get(alertKey("c1", "stale"))?.unsent).toBeUndefined();
+  });
+
   it("appends only what changed, and a reload gives back the whole state", async () => {
     const path = fresh();
     const store = new FileStore({ path });
