@@ -100,6 +100,15 @@ process.on("exit", () => process.stderr.write("undici index loaded: " + Object.k
       expect(out.outcome).toBe("success");
       expect(out.connections).toBe(2500);
       expect(out.firing.map((f) => [f.connection_id, f.condition])).toEqual([[a, "setup_broken"]]);
+      // Where to act: the group's name from GET /v1/groups and the connection's page in Fivetran; nothing holds it back.
+      const group = (sim.account.truth().find((c) => c.id === a) as { group_id: string }).group_id;
+      expect(out.firing[0]).toMatchObject({
+        group_id: group,
+        group_name: sim.account.groupItems().find((g) => g.id === group)!.name,
+        connection_url: `https://fivetran.com/dashboard/connectors/${a}/status`,
+        runbook_url: null,
+        held: null,
+      });
     } finally {
       sim.account.fix(a!);
     }
