@@ -34,6 +34,9 @@ describe("watcher_blind", () => {
         resolved_at: null,
         reason: null,
         reminder: false,
+        group_name: null,
+        connection_url: null,
+        runbook_url: null,
       },
     });
     expect(state.alerts.has(key)).toBe(false);
