@@ -89,6 +89,8 @@ export function digestHeadline(alerts: readonly Alert[], baseline: boolean): str
 
 /** A digest with more alerts than this opens with one line per destination (group) and its counts. */
 export const DESTINATION_SUMMARY_ABOVE = 10;
+/** Destinations named in that summary at most; the rest are counted ("and N more destinations"). */
+export const MAX_DESTINATION_LINES = 25;
 
 /** The alerts of one destination (group) in a digest. */
 export interface DestinationCount {

@@ -4,6 +4,7 @@ import { alertsSchema } from "../../src/config/schema.js";
 import { buildEmail } from "../../src/notify/email/message.js";
 import { compileLinks, describeAlert } from "../../src/notify/links.js";
 import { buildSlackMessage } from "../../src/notify/slack/payload.js";
+import { buildTeamsMessage } from "../../src/notify/teams/payload.js";
 import { buildWebhookPayloads } from "../../src/notify/webhook/payload.js";
 import { T0, alert, digest } from "./fixtures.js";
 
@@ -158,5 +159,30 @@ describe("email", () => {
       "<h3>By destination</h3><ul><li>Finance warehouse (g1): 11 firing (11 critical)</li><li>Marketing &lt;lake&gt; &amp; co (g2): 1 firing (1 warning)</li></ul>",
     );
     expect(text).toContain("…and 10 more not listed here.");
+  });
+});
+
+describe("Teams", () => {
+  it("opens a digest of many alerts with one line per destination, as plain text runs", () => {
+    const alerts = [
+      ...Array.from({ length: 10 }, (_, i) => describeAlert(alert({ connection_id: `f${i}`, condition: "sync_failed" }), names, links)),
+      describeAlert(alert({ connection_id: "m1", group_id: "g2", condition: "stale", severity: "warning" }), names, links),
+    ];
+    const body = buildTeamsMessage(digest(alerts), { maxAlerts: 40 }).attachments[0].content.body;
+    const line = (text: string) => ({ type: "RichTextBlock", inlines: [{ type: "TextRun", text }], spacing: "None" });
+    expect(body[2]).toEqual({
+      type: "Container",
+      separator: true,
+      items: [
+        { type: "TextBlock", text: "By destination", wrap: true, weight: "Bolder" },
+        line("Finance warehouse (g1): 10 firing (10 critical)"),
+        line("Marketing <lake> & co (g2): 1 firing (1 warning)"),
+      ],
+    });
+  });
+
+  it("a digest of ten alerts or fewer has no destination summary", () => {
+    const body = buildTeamsMessage(digest(Array.from({ length: 10 }, (_, i) => alert({ connection_id: `f${i}` }))), { maxAlerts: 40 }).attachments[0].content.body;
+    expect(JSON.stringify(body)).not.toContain("By destination");
   });
 });

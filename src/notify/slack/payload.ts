@@ -10,6 +10,7 @@ import {
   countAlerts,
   DESTINATION_SUMMARY_ABOVE,
   destinationLine,
+  MAX_DESTINATION_LINES,
   countsLine,
   digestHeadline,
   lastedText,
@@ -136,16 +137,13 @@ function sectionText(a: Alert): string {
   return truncate([head, summary, facts.join(" · "), links].filter((l) => l !== "").join("\n"), SLACK_LIMITS.sectionText);
 }
 
-/** Most destinations listed by name in a digest's summary section; the rest are counted. */
-const MAX_DESTINATIONS = 25;
-
 /** The digest's alerts, one line per destination (group) with counts, within a section's limit. */
 function destinationsText(alerts: readonly Alert[]): string {
   const all = byDestination(alerts);
   const lines = ["*By destination*"];
   let length = lines[0]!.length;
   let shown = 0;
-  for (const d of all.slice(0, MAX_DESTINATIONS)) {
+  for (const d of all.slice(0, MAX_DESTINATION_LINES)) {
     const line = `• ${esc(destinationLine(d), 300)}`;
     if (length + line.length + 1 > SLACK_LIMITS.sectionText - 100) break;
     lines.push(line);

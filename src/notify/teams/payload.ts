@@ -2,7 +2,21 @@
 import type { Alert } from "../../health/model.js";
 import { conditionTitle } from "../../health/condition-table.js";
 import { formatTime } from "../../health/format.js";
-import { alertName, countAlerts, countsLine, digestHeadline, lastedText, reasonText, severityLine, truncate } from "../digest-text.js";
+import {
+  alertName,
+  byDestination,
+  countAlerts,
+  countsLine,
+  DESTINATION_SUMMARY_ABOVE,
+  destinationLine,
+  digestHeadline,
+  lastedText,
+  MAX_DESTINATION_LINES,
+  plural,
+  reasonText,
+  severityLine,
+  truncate,
+} from "../digest-text.js";
 import { TEST_MESSAGE, type Digest } from "../types.js";
 
 /** Teams' limit on a message, in bytes of the serialized JSON (a little under 28 KB, for what Workflows adds). */
@@ -59,6 +73,7 @@ export function buildTeamsMessage(digest: Digest, opts: TeamsMessageOptions): Te
   const head: CardElement[] = [
     { type: "TextBlock", text: `syncwatch: ${digestHeadline(digest.alerts, digest.baseline)}`, wrap: true, size: "Large", weight: "Bolder" },
     { type: "TextBlock", text: [severityLine(counts), `cycle of ${formatTime(digest.created_at)}`].filter((s) => s !== "").join(" · "), wrap: true, isSubtle: true, spacing: "None" },
+    ...destinations(digest.alerts),
   ];
   const items = digest.alerts.map(alertElement);
   const limit = Math.min(items.length, Math.max(0, Math.floor(opts.maxAlerts)));
@@ -87,6 +102,16 @@ function card(body: CardElement[]): TeamsMessage {
       },
     ],
   };
+}
+
+/** For a digest of many alerts, one line per destination (group) with its counts, so one outage reads as one line. */
+function destinations(alerts: readonly Alert[]): CardElement[] {
+  if (alerts.length <= DESTINATION_SUMMARY_ABOVE) return [];
+  const all = byDestination(alerts);
+  const lines = all.slice(0, MAX_DESTINATION_LINES).map(destinationLine);
+  if (all.length > lines.length) lines.push(`…and ${plural(all.length - lines.length, "more destination")}`);
+  const line = (text: string): CardElement => ({ type: "RichTextBlock", inlines: [{ type: "TextRun", text }], spacing: "None" });
+  return [{ type: "Container", separator: true, items: [{ type: "TextBlock", text: "By destination", wrap: true, weight: "Bolder" }, ...lines.map(line)] }];
 }
 
 function more(rest: readonly Alert[]): CardElement[] {
