@@ -111,6 +111,12 @@ describe("alerts people can act on", () => {
 
     sim.account.fail(x);
     expect((await cycle()).lines).toEqual([]);
+    // Published for the status page and the re-sender: held back, never sent (so Alertmanager is not told either).
+    expect(app.watcher.firing().find((a) => a.connection_id === x && a.condition === "sync_failed")).toMatchObject({
+      held: "inhibited",
+      sent: false,
+      group_name: group.name,
+    });
     sim.account.makeStale(x, 72);
     expect((await cycle()).lines).toEqual([]);
     // Four hours on: the reminder of the break, and nothing about the failure or the staleness it caused.
