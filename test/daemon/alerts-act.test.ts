@@ -117,6 +117,10 @@ describe("alerts people can act on", () => {
       sent: false,
       group_name: group.name,
     });
+    // The status page and /api/v1/* read the same: held back, and why.
+    const view = app.status.view()!;
+    expect(view.alerts.find((a) => a.connection_id === x && a.condition === "sync_failed")).toMatchObject({ held: "inhibited", group_name: group.name });
+    expect(view.counts.held_by_reason.inhibited).toBeGreaterThanOrEqual(1);
     sim.account.makeStale(x, 72);
     expect((await cycle()).lines).toEqual([]);
     // Four hours on: the reminder of the break, and nothing about the failure or the staleness it caused.
