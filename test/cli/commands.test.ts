@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SimAccount, startSimulator } from "../../src/simulator/index.js";
-import { CLI, cleanEnv, runCli, startCli } from "../helpers/cli.js";
+import { CLI, cleanEnv, runCli, simEnv, startCli } from "../helpers/cli.js";
 import { healthyIds } from "../helpers/sim.js";
 
 const KEY = "test-key";
@@ -25,13 +25,7 @@ afterAll(async () => {
 });
 
 function env(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    FIVETRAN_API_URL: sim.url,
-    FIVETRAN_API_KEY: KEY,
-    FIVETRAN_API_SECRET: SECRET,
-    SYNCWATCH_STATE_FILE: join(dir, `state-${Math.random().toString(36).slice(2)}.json`),
-    ...extra,
-  };
+  return simEnv(sim.url, KEY, SECRET, dir, extra);
 }
 
 /** Breaks `n` healthy connections of the simulated account for the length of `fn`. */

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { onceLogging } from "../../src/cli/once-logging.js";
 import { SimAccount, startSimulator } from "../../src/simulator/index.js";
-import { CLI, cleanEnv, runCli, startCli } from "../helpers/cli.js";
+import { CLI, cleanEnv, runCli, simEnv, startCli } from "../helpers/cli.js";
 import { healthyIds } from "../helpers/sim.js";
 
 const KEY = "newcomer-key";
@@ -33,13 +33,7 @@ afterAll(async () => {
 });
 
 function env(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    FIVETRAN_API_URL: sim.url,
-    FIVETRAN_API_KEY: KEY,
-    FIVETRAN_API_SECRET: SECRET,
-    SYNCWATCH_STATE_FILE: join(dir, `state-${Math.random().toString(36).slice(2)}.json`),
-    ...extra,
-  };
+  return simEnv(sim.url, KEY, SECRET, dir, extra);
 }
 
 /** A port nobody listens on: bound, then released. */

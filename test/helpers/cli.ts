@@ -1,6 +1,7 @@
 // Runs the built CLI (dist/cli.js) as a child process, the way a user runs it, and captures what it prints.
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 
 /** The compiled entry point `npm test` builds before the tests run. */
 export const CLI = fileURLToPath(new URL("../../dist/cli.js", import.meta.url));
@@ -104,4 +105,15 @@ function reparse(text: string): Record<string, unknown>[] {
     }
   }
   return out;
+}
+
+/** The environment of a CLI run against the simulator at `simUrl`, with a fresh state file in `dir`. */
+export function simEnv(simUrl: string, key: string, secret: string, dir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    FIVETRAN_API_URL: simUrl,
+    FIVETRAN_API_KEY: key,
+    FIVETRAN_API_SECRET: secret,
+    SYNCWATCH_STATE_FILE: join(dir, `state-${Math.random().toString(36).slice(2)}.json`),
+    ...extra,
+  };
 }
