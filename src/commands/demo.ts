@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Command } from "../cli/command.js";
 import { intOption } from "../cli/args.js";
+import { channelVariables } from "../cli/channel-variables.js";
 import { runDaemon } from "../app.js";
 import { loadConfig } from "../config/load.js";
 import { FivetranClient, FivetranWebhooks } from "../fivetran/index.js";
@@ -67,7 +68,7 @@ export const demoCommand: Command = {
             ]
           : []),
         `Status page: http://127.0.0.1:${port}/   metrics: /metrics   health: /healthz /readyz   state: ${stateDir}`,
-        `Slack, email and webhook alerts go out too if SLACK_WEBHOOK_URL, SMTP_URL/ALERT_EMAIL_FROM/ALERT_EMAIL_TO or ALERT_WEBHOOK_URL are set.`,
+        `Alerts go to a channel too if you set its variable: ${channelVariables().join(", ")}.`,
         `Press Ctrl-C to stop.`,
         ``,
       ].join("\n"),
