@@ -38,6 +38,8 @@ export interface AppOverrides {
   now?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   store?: Store;
+  /** Send only what was saved first (`once`; see `WatcherDeps.sendOnlySaved`). */
+  sendOnlySaved?: boolean;
 }
 
 /** Builds every part of a running syncwatch from one loaded config. */
@@ -67,6 +69,7 @@ export function buildApp(loaded: LoadedConfig, logger: Logger, overrides: AppOve
     logger,
     now: overrides.now,
     sleep: overrides.sleep,
+    sendOnlySaved: overrides.sendOnlySaved,
   });
   const refresher = new Refresher({
     notifiers,

@@ -62,6 +62,11 @@ export interface WatcherDeps {
   logger: Logger;
   now?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /**
+   * Send only what was saved first (`once`): a run that cannot save its queue must not send it, since the next run,
+   * not knowing it was sent, would send it again. The daemon sends anyway and saves next cycle.
+   */
+  sendOnlySaved?: boolean;
 }
 
 /** What one cycle (or one pushed read) did, for the CLI summary, the log line, the status page and tests. */
@@ -387,7 +392,14 @@ export class Watcher {
     this.state = { ...this.state, health, outbox, history: appendHistory(this.state.history ?? [], judged.events, started) };
     this.deps.metrics.held?.(heldSeries(health, plan.held));
     await this.save();
-    await this.send(signal);
+    if (this.saveError !== null && this.deps.sendOnlySaved === true && queuedCount(this.state.outbox) > 0) {
+      this.deps.logger.error(
+        { queued: queuedCount(this.state.outbox) },
+        "not sending: the state could not be saved, so the next run would not know these alerts were sent and would send them again",
+      );
+    } else {
+      await this.send(signal);
+    }
     this.deps.metrics.queued?.(queuedByChannel(this.state.outbox));
   }
 

@@ -29,7 +29,7 @@ export const onceCommand: Command = {
       ...(logging.pretty ? { prettyTo: process.stderr } : { destination: stderrDestination() }),
     });
     const state = await openStateOf(loaded, logger, values["reset-state"] === true);
-    const app = buildApp(loaded, logger, { store: state.store });
+    const app = buildApp(loaded, logger, { store: state.store, sendOnlySaved: true });
     try {
       await app.watcher.init();
       const report = await app.watcher.cycle();

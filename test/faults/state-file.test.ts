@@ -7,6 +7,8 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { SimAccount, startSimulator, type Simulator } from "../../src/simulator/index.js";
 import { runCli, startCli, type Daemon } from "../helpers/cli.js";
+import { startReceiver } from "../helpers/receivers.js";
+import { healthyIds } from "../helpers/sim.js";
 import { tree } from "../helpers/files.js";
 
 const SECRET = "state-secret";
@@ -134,11 +136,19 @@ describe("a once whose state cannot be saved", () => {
     } catch {
       return ctx.skip();
     }
+    const receiver = await startReceiver();
+    const [id] = healthyIds(sim.account) as [string];
+    sim.account.break(id, { title: "Validate Login", message: "Invalid login credentials." });
     try {
-      const result = await once(stateFile);
+      const result = await once(stateFile, { ALERT_WEBHOOK_URL: receiver.url });
       expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(/state not saved to .*\(SYNCWATCH_STATE_FILE\).*the next run may send this run's alerts again/);
+      expect(result.stderr).toMatch(/state not saved to .*\(SYNCWATCH_STATE_FILE\)/);
+      // What it could not save it did not send: the next run, from the old state, sends it once.
+      expect(result.stderr).toContain("not sending: the state could not be saved");
+      expect(receiver.accepted).toHaveLength(0);
     } finally {
+      sim.account.fix(id);
+      await receiver.close();
       execFileSync("chattr", ["-i", `${stateFile}.journal`, stateFile], { stdio: "ignore" });
     }
   }, 30_000);
