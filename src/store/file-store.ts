@@ -29,7 +29,7 @@ interface Journal {
    * new object). An array, not a Map: copying 100,000 references costs ~1 ms, copying a Map of them ~50.
    */
   saved: readonly ConnectionRecord[];
-  /** Every alert record as of the last save, by key (a copy: the health state may change its Map in place). */
+  /** Every alert record as of the last save, by key (a copy, so the journal never depends on how a caller treats its Maps). */
   savedAlerts: ReadonlyMap<string, AlertRecord>;
   /** The `seq` of the last history entry saved (the next append carries the entries after it). */
   historySeq: number;
@@ -250,7 +250,7 @@ export class FileStore implements Store {
   }
 }
 
-/** What a save of `state` writes, as the journal remembers it (copies: the health state changes its Maps in place). */
+/** What a save of `state` writes, as the journal remembers it (copies, so the journal never depends on how a caller treats its Maps). */
 function savedOf(state: PersistedState): Pick<Journal, "saved" | "savedAlerts" | "historySeq"> {
   const history = state.history ?? [];
   return {
