@@ -106,7 +106,9 @@ describe("PagerDuty channel", () => {
         component: "salesforce",
         group: "Finance warehouse",
         class: "setup_broken",
+        // The JSON webhook's alert, field for field.
         custom_details: {
+          status: "firing",
           connection_id: "abc123",
           condition: "setup_broken",
           severity: "critical",
@@ -116,6 +118,8 @@ describe("PagerDuty channel", () => {
           schema: "sf_prod",
           summary: "Setup is broken: Validate Login failed (Invalid login credentials.)",
           started_at: "2026-11-22T11:55:00.000Z",
+          resolved_at: null,
+          reason: null,
           reminder: false,
           connection_url: "https://fivetran.com/dashboard/connectors/abc123/status",
           runbook_url: "https://runbooks.example.com/setup",

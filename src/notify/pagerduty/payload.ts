@@ -3,6 +3,7 @@ import type { Alert } from "../../health/model.js";
 import { conditionTitle } from "../../health/condition-table.js";
 import { alertName, truncate } from "../digest-text.js";
 import { TEST_MESSAGE } from "../types.js";
+import { toWebhookAlert, type WebhookAlert } from "../webhook/payload.js";
 
 /** A trigger event (Events API v2). */
 export interface PagerDutyTrigger {
@@ -17,7 +18,8 @@ export interface PagerDutyTrigger {
     component?: string;
     group?: string;
     class: string;
-    custom_details: Record<string, string | boolean | null>;
+    /** The alert as the JSON webhook carries it (the test event carries a note instead). */
+    custom_details: WebhookAlert | { note: string };
   };
   links?: { href: string; text: string }[];
   client: string;
@@ -58,20 +60,8 @@ export function pagerDutyEvent(a: Alert, routingKey: string): PagerDutyEvent {
       severity: a.severity === "critical" ? "critical" : "warning",
       timestamp: new Date(a.started_at).toISOString(),
       class: a.condition,
-      custom_details: {
-        connection_id: a.connection_id,
-        condition: a.condition,
-        severity: a.severity,
-        group_id: a.group_id,
-        group_name: a.group_name ?? null,
-        service: a.service,
-        schema: a.schema,
-        summary: a.summary,
-        started_at: new Date(a.started_at).toISOString(),
-        reminder: a.reminder,
-        connection_url: a.connection_url ?? null,
-        runbook_url: a.runbook_url ?? null,
-      },
+      // The same fields as the JSON webhook's alert: a PagerDuty incident and the webhook say the same thing.
+      custom_details: toWebhookAlert(a),
     },
     client: "syncwatch",
   };
